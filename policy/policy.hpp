@@ -1,0 +1,55 @@
+// The policy layer: a baseline file merged into every spec and enforced at create/exec.
+//
+// Data flow: load() -> Baseline; apply(spec, baseline, ctx) rewrites the spec in place
+// and returns the Decisions made. Library code: never prints; a refusal throws
+// policy::Refused whose message is the one line the user sees.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "oci/error.hpp"
+#include "oci/json.hpp"
+#include "oci/spec.hpp"
+
+namespace rampart::policy {
+
+struct Baseline;  // the parsed policy (baseline.hpp)
+
+// Where the policy comes from: --policy FILE, else $RAMPART_POLICY, else
+// /etc/rampart/policy.toml (plus policy.d/*.toml), else the embedded default.
+// A malformed or unreadable file throws oci::Error "policy.toml:12: ..." (fail closed).
+struct Source {
+    std::string path;  // "" = default lookup
+};
+
+class Refused : public oci::Error {
+public:
+    using oci::Error::Error;
+};
+
+enum class Action { Deny, Fix, Warn };
+
+struct Decision {
+    std::string kind;    // "default" | "fix" | "refuse" | "warn"
+    std::string rule;    // "limits.forbidden_capabilities", "defaults.seccomp"
+    std::string detail;  // "CAP_SYS_ADMIN dropped from bounding, effective, permitted"
+};
+
+struct Decisions {
+    std::string container_id;
+    std::string bundle;
+    std::string policy_file;  // "(embedded)" when none
+    std::string profile;      // matched [[profile]] name, "" when none
+    std::string landlock;     // Landlock TOML selected by profile/annotation, "" when none
+    std::vector<Decision> items;
+    oci::json::Value to_json() const;
+};
+
+struct Context {
+    std::string container_id;
+    std::string bundle;
+    bool exec = false;  // checking an exec's process.json
+};
+
+}  // namespace rampart::policy

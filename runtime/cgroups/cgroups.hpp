@@ -1,0 +1,68 @@
+// Cgroup placement and resource control on v1, v2 and hybrid hosts.
+//
+// A Manager owns one container's cgroup: the same relative path in every hierarchy that
+// matters (v1 controllers, the v2 tree; on hybrid hosts both). Library code: throws
+// oci::Error with the field and controller named, never prints.
+#pragma once
+
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "oci/json.hpp"
+#include "oci/spec.hpp"
+
+namespace rampart::cgroups {
+
+enum class Mode { V1, V2, Hybrid };
+
+struct Layout {
+    Mode mode = Mode::V1;
+    std::string v2_root;  // mount point of the cgroup2 tree ("" when none)
+    // v1 controller name ("memory", "cpu", "name=systemd") -> mount point
+    std::vector<std::pair<std::string, std::string>> v1;
+    std::vector<std::string> v2_controllers;  // cgroup.controllers of the v2 root
+};
+
+// Reads mountinfo (default /proc/self/mountinfo) and the v2 root's cgroup.controllers.
+Layout detect(const std::string& mountinfo_path = "/proc/self/mountinfo");
+
+struct Stats;  // defined in stats.hpp
+
+class Manager {
+public:
+    virtual ~Manager() = default;
+
+    // Opens (does not create) the manager for a container's cgroups path. `cgroups_path`
+    // is linux.cgroupsPath (absolute, relative to the runtime's own cgroup, or "" for the
+    // default "/rampart/<id>"). The resolved path is stable across invocations, so
+    // start/kill/delete can rebuild the Manager from state.
+    static std::unique_ptr<Manager> open(const std::string& cgroups_path, const std::string& id,
+                                         const Layout& layout);
+
+    // Creates the directories (in every hierarchy) and remembers which it created.
+    virtual void create() = 0;
+    // Writes linux.resources (an update writes only what is set). Errors name the field
+    // and controller: "linux.resources.memory.limit: memory controller: write 100: EINVAL".
+    virtual void apply(const oci::Resources& res) = 0;
+    // Moves pid into the cgroup in every hierarchy.
+    virtual void add_pid(pid_t pid) = 0;
+    virtual void freeze() = 0;
+    virtual void thaw() = 0;
+    virtual bool frozen() const = 0;
+    // Every pid in the container's cgroup (recursively).
+    virtual std::vector<pid_t> pids() const = 0;
+    // runc's `events --stats` "data" object.
+    virtual oci::json::Value stats() const = 0;
+    // Times the OOM killer fired in this cgroup.
+    virtual uint64_t oom_kills() const = 0;
+    // Removes the directories this container owns (kills nothing; caller kills first).
+    // Idempotent; never removes a directory that holds processes or that rampart did not make.
+    virtual void destroy() = 0;
+    // Path in the v2 tree or, on v1, of the given controller (for tests and inspect).
+    virtual std::string path(const std::string& controller = "") const = 0;
+};
+
+}  // namespace rampart::cgroups
