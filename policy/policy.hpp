@@ -53,3 +53,14 @@ struct Context {
 };
 
 }  // namespace rampart::policy
+
+namespace rampart::policy {
+
+// The runtime's entry points. Load the policy (once per process), apply it to the spec
+// (or to an exec's process, checked against the container's spec), append the decision
+// record to the decision log. Throw Refused (the one line the user sees) or oci::Error.
+Decisions enforce_create(oci::Spec& spec, const Context& ctx, const Source& src);
+Decisions enforce_exec(oci::Process& process, const oci::Spec& container_spec,
+                       const Context& ctx, const Source& src);
+
+}  // namespace rampart::policy
