@@ -41,6 +41,10 @@ Spec load_bundle(const std::string& bundle_dir);
 // The config.json `rampart spec` writes (like `runc spec`, ociVersion 1.2.0).
 Spec default_spec(bool rootless = false);
 
+// Container IDs as runc accepts them: 1..1024 characters of [A-Za-z0-9_.+-], not "." or
+// "..". Throws oci::Error: invalid container id "a/b": ...
+void validate_container_id(const std::string& id);
+
 // state.json (state-schema.json).
 json::Value state_to_json(const State& s);
 State state_from_json(const json::Value& doc, const std::string& file);

@@ -3,7 +3,8 @@
 // std::optional marks fields whose absence means something different from an empty
 // value: the policy layer fills defaults only where config.json leaves a field unset,
 // and the runtime skips whole steps (e.g. no seccomp) when a section is missing.
-// Parsing lives in spec_json.cpp, validation in validate.cpp.
+// Parsing lives in spec_json.cpp, validation in validate.cpp. Every struct compares
+// member-wise (operator==), which round-trip tests and the policy layer use.
 #pragma once
 
 #include <cstdint>
@@ -20,6 +21,8 @@ struct User {
     std::optional<uint32_t> umask;
     std::vector<uint32_t> additional_gids;
     std::string username;  // Windows only in the spec; kept for round trips
+
+    bool operator==(const User&) const = default;
 };
 
 struct Capabilities {
@@ -28,22 +31,30 @@ struct Capabilities {
     std::vector<std::string> inheritable;
     std::vector<std::string> permitted;
     std::vector<std::string> ambient;
+
+    bool operator==(const Capabilities&) const = default;
 };
 
 struct Rlimit {
     std::string type;  // "RLIMIT_NOFILE"
     uint64_t hard = 0;
     uint64_t soft = 0;
+
+    bool operator==(const Rlimit&) const = default;
 };
 
 struct ConsoleSize {
     uint32_t height = 0;
     uint32_t width = 0;
+
+    bool operator==(const ConsoleSize&) const = default;
 };
 
 struct IOPriority {
     std::string klass;  // "class" in JSON: IOPRIO_CLASS_RT | _BE | _IDLE
     int priority = 0;
+
+    bool operator==(const IOPriority&) const = default;
 };
 
 struct Scheduler {
@@ -54,6 +65,8 @@ struct Scheduler {
     std::optional<uint64_t> runtime;
     std::optional<uint64_t> deadline;
     std::optional<uint64_t> period;
+
+    bool operator==(const Scheduler&) const = default;
 };
 
 struct Process {
@@ -73,17 +86,23 @@ struct Process {
     std::optional<std::string> selinux_label;
     std::optional<IOPriority> io_priority;
     std::optional<Scheduler> scheduler;
+
+    bool operator==(const Process&) const = default;
 };
 
 struct IdMapping {
     uint32_t container_id = 0;
     uint32_t host_id = 0;
     uint32_t size = 0;
+
+    bool operator==(const IdMapping&) const = default;
 };
 
 struct Root {
     std::string path;
     bool readonly = false;
+
+    bool operator==(const Root&) const = default;
 };
 
 struct Mount {
@@ -93,6 +112,8 @@ struct Mount {
     std::vector<std::string> options;
     std::vector<IdMapping> uid_mappings;  // idmapped mounts (1.1+)
     std::vector<IdMapping> gid_mappings;
+
+    bool operator==(const Mount&) const = default;
 };
 
 struct Hook {
@@ -100,6 +121,8 @@ struct Hook {
     std::vector<std::string> args;
     std::vector<std::string> env;
     std::optional<int> timeout;  // seconds, > 0
+
+    bool operator==(const Hook&) const = default;
 };
 
 struct Hooks {
@@ -113,11 +136,15 @@ struct Hooks {
         return prestart.empty() && create_runtime.empty() && create_container.empty() &&
                start_container.empty() && poststart.empty() && poststop.empty();
     }
+
+    bool operator==(const Hooks&) const = default;
 };
 
 struct Namespace {
     std::string type;  // pid network mount ipc uts user cgroup time
     std::string path;  // empty: create a new one
+
+    bool operator==(const Namespace&) const = default;
 };
 
 struct Device {
@@ -128,6 +155,8 @@ struct Device {
     std::optional<uint32_t> file_mode;
     std::optional<uint32_t> uid;
     std::optional<uint32_t> gid;
+
+    bool operator==(const Device&) const = default;
 };
 
 struct DeviceCgroupRule {
@@ -136,6 +165,8 @@ struct DeviceCgroupRule {
     std::optional<int64_t> major;  // unset: wildcard
     std::optional<int64_t> minor;
     std::string access;  // "rwm" subset; empty means "rwm"
+
+    bool operator==(const DeviceCgroupRule&) const = default;
 };
 
 struct MemoryResources {
@@ -148,6 +179,8 @@ struct MemoryResources {
     std::optional<bool> disable_oom_killer;
     std::optional<bool> use_hierarchy;
     std::optional<bool> check_before_update;
+
+    bool operator==(const MemoryResources&) const = default;
 };
 
 struct CpuResources {
@@ -160,10 +193,14 @@ struct CpuResources {
     std::string cpus;
     std::string mems;
     std::optional<int64_t> idle;
+
+    bool operator==(const CpuResources&) const = default;
 };
 
 struct PidsResources {
     std::optional<int64_t> limit;
+
+    bool operator==(const PidsResources&) const = default;
 };
 
 struct WeightDevice {
@@ -171,12 +208,16 @@ struct WeightDevice {
     int64_t minor = 0;
     std::optional<uint16_t> weight;
     std::optional<uint16_t> leaf_weight;
+
+    bool operator==(const WeightDevice&) const = default;
 };
 
 struct ThrottleDevice {
     int64_t major = 0;
     int64_t minor = 0;
     uint64_t rate = 0;
+
+    bool operator==(const ThrottleDevice&) const = default;
 };
 
 struct BlockIOResources {
@@ -187,26 +228,36 @@ struct BlockIOResources {
     std::vector<ThrottleDevice> throttle_write_bps_device;
     std::vector<ThrottleDevice> throttle_read_iops_device;
     std::vector<ThrottleDevice> throttle_write_iops_device;
+
+    bool operator==(const BlockIOResources&) const = default;
 };
 
 struct HugepageLimit {
     std::string page_size;  // "2MB"
     uint64_t limit = 0;
+
+    bool operator==(const HugepageLimit&) const = default;
 };
 
 struct NetworkPriority {
     std::string name;
     uint32_t priority = 0;
+
+    bool operator==(const NetworkPriority&) const = default;
 };
 
 struct NetworkResources {
     std::optional<uint32_t> class_id;
     std::vector<NetworkPriority> priorities;
+
+    bool operator==(const NetworkResources&) const = default;
 };
 
 struct RdmaLimit {
     std::optional<uint32_t> hca_handles;
     std::optional<uint32_t> hca_objects;
+
+    bool operator==(const RdmaLimit&) const = default;
 };
 
 struct Resources {
@@ -219,6 +270,8 @@ struct Resources {
     std::optional<NetworkResources> network;
     std::map<std::string, RdmaLimit> rdma;
     std::map<std::string, std::string> unified;
+
+    bool operator==(const Resources&) const = default;
 };
 
 struct SeccompArg {
@@ -226,6 +279,8 @@ struct SeccompArg {
     uint64_t value = 0;
     uint64_t value_two = 0;
     std::string op;  // SCMP_CMP_EQ ...
+
+    bool operator==(const SeccompArg&) const = default;
 };
 
 struct SeccompSyscall {
@@ -233,6 +288,8 @@ struct SeccompSyscall {
     std::string action;  // SCMP_ACT_...
     std::optional<uint32_t> errno_ret;
     std::vector<SeccompArg> args;
+
+    bool operator==(const SeccompSyscall&) const = default;
 };
 
 struct Seccomp {
@@ -243,22 +300,30 @@ struct Seccomp {
     std::string listener_path;
     std::string listener_metadata;
     std::vector<SeccompSyscall> syscalls;
+
+    bool operator==(const Seccomp&) const = default;
 };
 
 struct PersonalityDomain {
     std::string domain;  // LINUX | LINUX32
     std::vector<std::string> flags;
+
+    bool operator==(const PersonalityDomain&) const = default;
 };
 
 struct IntelRdt {
     std::string clos_id;
     std::string l3_cache_schema;
     std::string mem_bw_schema;
+
+    bool operator==(const IntelRdt&) const = default;
 };
 
 struct TimeOffset {
     int64_t secs = 0;
     uint32_t nanosecs = 0;
+
+    bool operator==(const TimeOffset&) const = default;
 };
 
 struct Linux {
@@ -283,6 +348,8 @@ struct Linux {
             if (ns.type == type) return &ns;
         return nullptr;
     }
+
+    bool operator==(const Linux&) const = default;
 };
 
 struct Spec {
@@ -295,6 +362,8 @@ struct Spec {
     std::optional<Hooks> hooks;
     std::map<std::string, std::string> annotations;
     std::optional<Linux> linux;
+
+    bool operator==(const Spec&) const = default;
 };
 
 // The state of a container as `rampart state` prints it (state-schema.json).
@@ -305,6 +374,8 @@ struct State {
     int pid = 0;         // 0: omitted
     std::string bundle;
     std::map<std::string, std::string> annotations;
+
+    bool operator==(const State&) const = default;
 };
 
 }  // namespace oci
