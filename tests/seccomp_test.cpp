@@ -1,0 +1,192 @@
+// runtime/security/seccomp: compile with libseccomp, install in a forked child, observe.
+#include <gtest/gtest.h>
+#include <seccomp.h>
+#include <sys/prctl.h>
+#include <sys/utsname.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+
+#include "child_helpers.hpp"
+#include "oci/error.hpp"
+#include "runtime/process/process.hpp"
+#include "runtime/security/seccomp.hpp"
+
+using namespace rampart;
+using rampart::testing::check;
+using rampart::testing::run_in_child;
+
+namespace {
+
+oci::SeccompSyscall rule(std::vector<std::string> names, std::string action,
+                         std::optional<uint32_t> errno_ret = std::nullopt,
+                         std::vector<oci::SeccompArg> args = {}) {
+    oci::SeccompSyscall s;
+    s.names = std::move(names);
+    s.action = std::move(action);
+    s.errno_ret = errno_ret;
+    s.args = std::move(args);
+    return s;
+}
+
+oci::Seccomp allow_by_default() {
+    oci::Seccomp s;
+    s.default_action = "SCMP_ACT_ALLOW";
+    s.architectures = {"SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"};
+    return s;
+}
+
+std::string error_of(const oci::Seccomp& s) {
+    try {
+        security::compile_seccomp(s);
+    } catch (const oci::Error& e) {
+        return e.what();
+    }
+    return "(no error)";
+}
+
+}  // namespace
+
+TEST(Seccomp, ErrnoRulesAndArgumentConditions) {
+    oci::Seccomp s = allow_by_default();
+    s.syscalls.push_back(rule({"getcwd", "no_such_syscall_name"}, "SCMP_ACT_ERRNO", 42));
+    s.syscalls.push_back(rule({"uname"}, "SCMP_ACT_ERRNO"));  // default EPERM
+    s.syscalls.push_back(rule({"dup"}, "SCMP_ACT_ERRNO", 77, {{0, 999, 0, "SCMP_CMP_EQ"}}));
+    // Two conditions on the same argument: split into two rules, either matches.
+    s.syscalls.push_back(rule({"dup2"}, "SCMP_ACT_ERRNO", 88,
+                              {{0, 500, 0, "SCMP_CMP_EQ"}, {0, 501, 0, "SCMP_CMP_EQ"}}));
+    s.syscalls.push_back(
+        rule({"dup3"}, "SCMP_ACT_ERRNO", 66, {{2, 0x80000, 0x80000, "SCMP_CMP_MASKED_EQ"}}));
+    auto prog = security::compile_seccomp(s);
+    ASSERT_FALSE(prog.insns.empty());
+    EXPECT_FALSE(prog.notify);
+
+    auto r = run_in_child([&] {
+        process::set_no_new_privs();
+        check(security::install_seccomp(prog) == -1, "no listener expected");
+        char buf[256];
+        check(getcwd(buf, sizeof(buf)) == nullptr && errno == 42, "getcwd not denied with 42");
+        struct utsname u;
+        check(uname(&u) == -1 && errno == EPERM, "uname not denied with EPERM");
+        check(dup(999) == -1 && errno == 77, "dup(999) not denied");
+        int fd = dup(0);
+        check(fd >= 0, "dup(0) denied");
+        close(fd);
+        check(dup2(500, 600) == -1 && errno == 88, "dup2(500) not denied");
+        check(dup2(501, 600) == -1 && errno == 88, "dup2(501) not denied");
+        check(dup2(502, 600) == -1 && errno == EBADF, "dup2(502) wrongly denied");
+        check(dup3(0, 600, O_CLOEXEC) == -1 && errno == 66, "dup3 O_CLOEXEC not denied");
+        check(dup3(0, 600, 0) == 600, "dup3 without O_CLOEXEC denied");
+        check(getpid() > 0, "getpid");
+    });
+    EXPECT_TRUE(r.ok()) << r.describe();
+}
+
+TEST(Seccomp, KillProcessKillsWithSigsys) {
+    oci::Seccomp s = allow_by_default();
+    s.syscalls.push_back(rule({"getppid"}, "SCMP_ACT_KILL_PROCESS"));
+    auto prog = security::compile_seccomp(s);
+    auto r = run_in_child([&] {
+        process::set_no_new_privs();
+        security::install_seccomp(prog);
+        (void)getppid();
+        throw std::runtime_error("still alive after getppid");
+    });
+    EXPECT_TRUE(r.killed_by(SIGSYS)) << r.describe();
+}
+
+TEST(Seccomp, DefaultErrnoWithAllowList) {
+    oci::Seccomp s;
+    s.default_action = "SCMP_ACT_ERRNO";
+    s.default_errno_ret = 38;  // ENOSYS
+    s.syscalls.push_back(rule({"write", "exit_group", "exit", "getpid", "brk", "mmap", "munmap",
+                               "futex", "rt_sigprocmask", "rt_sigreturn", "close"},
+                              "SCMP_ACT_ALLOW"));
+    auto prog = security::compile_seccomp(s);
+    auto r = run_in_child([&] {
+        process::set_no_new_privs();
+        security::install_seccomp(prog);
+        if (getpid() <= 0) _exit(3);
+        long rc = syscall(SYS_getppid);  // glibc's getppid() does not set errno
+        if (rc != -1) _exit(4);
+        if (errno != 38) _exit(5);
+        _exit(0);
+    });
+    EXPECT_TRUE(r.ok()) << r.describe();
+}
+
+TEST(Seccomp, NotifyReturnsListener) {
+    oci::Seccomp s = allow_by_default();
+    s.listener_path = "/run/nonexistent.sock";
+    s.syscalls.push_back(rule({"mknodat"}, "SCMP_ACT_NOTIFY"));
+    auto prog = security::compile_seccomp(s);
+    EXPECT_TRUE(prog.notify);
+    auto r = run_in_child([&] {
+        process::set_no_new_privs();
+        int fd = security::install_seccomp(prog);
+        check(fd >= 0, "no listener fd");
+    });
+    EXPECT_TRUE(r.ok()) << r.describe();
+    s.listener_path.clear();
+    EXPECT_EQ(error_of(s),
+              "linux.seccomp.listenerPath: required when a rule uses SCMP_ACT_NOTIFY");
+}
+
+TEST(Seccomp, FlagsAndErrorsNameTheField) {
+    oci::Seccomp s = allow_by_default();
+    s.flags = {"SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW"};
+    EXPECT_EQ(security::compile_seccomp(s).flags, 2u | 4u);
+
+    s.flags = {"SECCOMP_FILTER_FLAG_BOGUS"};
+    EXPECT_EQ(error_of(s), "linux.seccomp.flags[0]: unknown seccomp flag \"SECCOMP_FILTER_FLAG_BOGUS\"");
+
+    s = allow_by_default();
+    s.syscalls.push_back(rule({"read"}, "SCMP_ACT_ERRNO"));
+    s.syscalls.push_back(rule({"write"}, "SCMP_ACT_EXPLODE"));
+    EXPECT_EQ(error_of(s).rfind("linux.seccomp.syscalls[1].action: unknown seccomp action", 0), 0u);
+
+    s = allow_by_default();
+    s.syscalls.push_back(rule({"read"}, "SCMP_ACT_ERRNO", 1, {{6, 0, 0, "SCMP_CMP_EQ"}}));
+    EXPECT_EQ(error_of(s), "linux.seccomp.syscalls[0].args[0].index: 6 is out of range (0-5)");
+
+    s = allow_by_default();
+    s.syscalls.push_back(rule({"read"}, "SCMP_ACT_ERRNO", 1, {{0, 0, 0, "SCMP_CMP_ALMOST"}}));
+    EXPECT_EQ(error_of(s), "linux.seccomp.syscalls[0].args[0].op: unknown operator \"SCMP_CMP_ALMOST\"");
+
+    s = allow_by_default();
+    s.architectures = {"X86_64"};
+    EXPECT_NE(error_of(s).find("linux.seccomp.architectures[0]"), std::string::npos);
+
+    s = allow_by_default();
+    s.default_action = "SCMP_ACT_NOTIFY";
+    EXPECT_NE(error_of(s).find("linux.seccomp.defaultAction"), std::string::npos);
+}
+
+TEST(Seccomp, LargeProfileCompilesFast) {
+    // Every syscall this libseccomp knows as an allow rule plus conditions: the size of
+    // Docker's default profile and more.
+    oci::Seccomp s;
+    s.default_action = "SCMP_ACT_ERRNO";
+    s.architectures = {"SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"};
+    std::vector<std::string> names;
+    for (int nr = 0; nr < 460; ++nr) {
+        char* name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
+        if (!name) continue;
+        if (std::string(name) != "personality") names.push_back(name);
+        free(name);
+    }
+    ASSERT_GT(names.size(), 300u);
+    s.syscalls.push_back(rule(names, "SCMP_ACT_ALLOW"));
+    for (uint64_t v : {0x0ull, 0x8ull, 0x20000ull, 0x20008ull, 0xffffffffull})
+        s.syscalls.push_back(rule({"personality"}, "SCMP_ACT_ALLOW", std::nullopt,
+                                  {{0, v, 0, "SCMP_CMP_EQ"}}));
+    auto t0 = std::chrono::steady_clock::now();
+    auto prog = security::compile_seccomp(s);
+    auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    EXPECT_GT(prog.insns.size(), 100u);
+    EXPECT_LT(ms, 200.0) << "compile took " << ms << " ms";
+    std::printf("[ info ] %zu syscalls -> %zu BPF instructions in %.2f ms\n", names.size(),
+                prog.insns.size(), ms);
+}
