@@ -169,6 +169,7 @@ State state_from_json(const Value& doc, const std::string& file) {
     r.get(doc, "id", "", s.id);
     r.get(doc, "status", "", s.status);
     r.get(doc, "pid", "", s.pid);
+    if (s.pid < 0) r.fail("pid", "must not be negative");
     r.get(doc, "bundle", "", s.bundle);
     if (auto* f = field(doc, "annotations")) s.annotations = r.string_map(*f, "annotations");
     return s;

@@ -4,6 +4,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <set>
+#include <unistd.h>
 
 #include "oci/bundle.hpp"
 #include "oci/error.hpp"
@@ -175,4 +178,231 @@ TEST(SpecJson, UnsetVersusEmpty) {
     EXPECT_FALSE(t.process->no_new_privileges);
     EXPECT_FALSE(t.linux);
     expect_round_trip(t);
+}
+
+namespace {
+
+// Every field of oci/spec.hpp, with non-default values.
+const char* kFull = R"({
+  "ociVersion": "1.2.0",
+  "process": {
+    "terminal": true,
+    "consoleSize": {"height": 24, "width": 80},
+    "user": {"uid": 1000, "gid": 1001, "umask": 18, "additionalGids": [5, 4294967295], "username": "u"},
+    "args": ["/bin/sh", "-c", "echo \"hi\"\n"],
+    "commandLine": "sh -c x",
+    "env": ["PATH=/bin", "A=b=c"],
+    "cwd": "/work",
+    "capabilities": {
+      "bounding": ["CAP_CHOWN", "CAP_CHECKPOINT_RESTORE"],
+      "effective": ["CAP_KILL"],
+      "inheritable": ["CAP_BPF"],
+      "permitted": ["CAP_PERFMON"],
+      "ambient": ["CAP_NET_RAW"]
+    },
+    "rlimits": [{"type": "RLIMIT_NOFILE", "hard": 18446744073709551615, "soft": 1024},
+                {"type": "RLIMIT_CORE", "hard": 0, "soft": 0}],
+    "noNewPrivileges": false,
+    "apparmorProfile": "docker-default",
+    "oomScoreAdj": -999,
+    "selinuxLabel": "system_u:system_r:container_t:s0",
+    "ioPriority": {"class": "IOPRIO_CLASS_BE", "priority": 4},
+    "scheduler": {"policy": "SCHED_DEADLINE", "nice": -5, "priority": 3, "flags": ["SCHED_FLAG_RECLAIM"],
+                  "runtime": 100, "deadline": 200, "period": 300}
+  },
+  "root": {"path": "/abs/rootfs", "readonly": true},
+  "hostname": "h",
+  "domainname": "d.example",
+  "mounts": [
+    {"destination": "/data", "type": "bind", "source": "/srv", "options": ["rbind", "ro"],
+     "uidMappings": [{"containerID": 0, "hostID": 100000, "size": 65536}],
+     "gidMappings": [{"containerID": 1, "hostID": 2, "size": 3}]},
+    {"destination": "/tmp", "type": "tmpfs", "source": "tmpfs"}
+  ],
+  "hooks": {
+    "prestart": [{"path": "/p", "args": ["p", "1"], "env": ["X=1"], "timeout": 5}],
+    "createRuntime": [{"path": "/cr"}],
+    "createContainer": [{"path": "/cc"}],
+    "startContainer": [{"path": "/sc"}],
+    "poststart": [{"path": "/ps"}],
+    "poststop": [{"path": "/pst", "timeout": 1}]
+  },
+  "annotations": {"org.example.key": "value", "empty": ""},
+  "linux": {
+    "namespaces": [{"type": "pid"}, {"type": "network", "path": "/var/run/netns/x"}, {"type": "user"},
+                   {"type": "time"}, {"type": "uts"}, {"type": "ipc"}, {"type": "mount"}, {"type": "cgroup"}],
+    "uidMappings": [{"containerID": 0, "hostID": 1000, "size": 1}],
+    "gidMappings": [{"containerID": 0, "hostID": 1000, "size": 1}],
+    "timeOffsets": {"monotonic": {"secs": -10, "nanosecs": 5}, "boottime": {"secs": 99, "nanosecs": 0}},
+    "devices": [{"type": "c", "path": "/dev/fuse", "major": 10, "minor": 229, "fileMode": 438, "uid": 0, "gid": 0},
+                {"type": "p", "path": "/dev/fifo", "major": 0, "minor": 0}],
+    "cgroupsPath": "/rampart/x",
+    "resources": {
+      "devices": [{"allow": false, "access": "rwm"}, {"allow": true, "type": "c", "major": 1, "minor": 5, "access": "rw"}],
+      "memory": {"limit": 1073741824, "reservation": 1, "swap": -1, "kernel": 2, "kernelTCP": 3, "swappiness": 60,
+                 "disableOOMKiller": true, "useHierarchy": false, "checkBeforeUpdate": true},
+      "cpu": {"shares": 1024, "quota": -1, "burst": 5, "period": 100000, "realtimeRuntime": 950000,
+              "realtimePeriod": 1000000, "cpus": "0-3", "mems": "0", "idle": 1},
+      "pids": {"limit": 100},
+      "blockIO": {"weight": 500, "leafWeight": 300,
+                  "weightDevice": [{"major": 8, "minor": 0, "weight": 200, "leafWeight": 100}, {"major": 8, "minor": 16}],
+                  "throttleReadBpsDevice": [{"major": 8, "minor": 0, "rate": 1048576}],
+                  "throttleWriteBpsDevice": [{"major": 8, "minor": 1, "rate": 2}],
+                  "throttleReadIOPSDevice": [{"major": 8, "minor": 2, "rate": 3}],
+                  "throttleWriteIOPSDevice": [{"major": 8, "minor": 3, "rate": 4}]},
+      "hugepageLimits": [{"pageSize": "2MB", "limit": 209715200}],
+      "network": {"classID": 1048577, "priorities": [{"name": "eth0", "priority": 500}]},
+      "rdma": {"mlx5_1": {"hcaHandles": 3, "hcaObjects": 10000}},
+      "unified": {"memory.high": "max", "io.weight": "100"}
+    },
+    "rootfsPropagation": "rslave",
+    "seccomp": {
+      "defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 1,
+      "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86"],
+      "flags": ["SECCOMP_FILTER_FLAG_LOG"],
+      "listenerPath": "/run/seccomp.sock", "listenerMetadata": "meta",
+      "syscalls": [{"names": ["read", "write"], "action": "SCMP_ACT_ALLOW"},
+                   {"names": ["personality"], "action": "SCMP_ACT_ERRNO", "errnoRet": 38,
+                    "args": [{"index": 0, "value": 18446744073709551615, "valueTwo": 7, "op": "SCMP_CMP_MASKED_EQ"}]},
+                   {"names": ["mkdir"], "action": "SCMP_ACT_NOTIFY"}]
+    },
+    "sysctl": {"net.ipv4.ip_forward": "1", "kernel.shmmax": "100"},
+    "maskedPaths": ["/proc/kcore"],
+    "readonlyPaths": ["/proc/sys"],
+    "mountLabel": "system_u:object_r:container_file_t:s0",
+    "intelRdt": {"closID": "c", "l3CacheSchema": "L3:0=ff", "memBwSchema": "MB:0=50"},
+    "personality": {"domain": "LINUX32", "flags": ["f"]}
+  }
+})";
+
+// Walks every value of `v`, calling f(path, value, replace) with the path format the
+// readers use (a.b[2].c).
+void mutate_each(const oci::json::Value& doc, const std::string& path,
+                 const std::function<void(const std::string&, const oci::json::Value&)>& f) {
+    f(path, doc);
+    if (doc.is_object())
+        for (const auto& [k, v] : doc.as_object())
+            mutate_each(v, path.empty() ? k : path + "." + k, f);
+    if (doc.is_array())
+        for (size_t i = 0; i < doc.as_array().size(); ++i)
+            mutate_each(doc.as_array()[i], path + "[" + std::to_string(i) + "]", f);
+}
+
+// Replaces the value at `path` in a copy of `doc` (deep copy through serialize/parse).
+oci::json::Value replaced(const oci::json::Value& doc, const std::string& target,
+                          const oci::json::Value& with) {
+    oci::json::Value copy = parse(serialize(doc), "t");
+    std::function<void(oci::json::Value&, const std::string&)> walk = [&](oci::json::Value& v,
+                                                                           const std::string& path) {
+        if (v.is_object())
+            for (auto& [k, child] : v.as_object()) {
+                std::string p = path.empty() ? k : path + "." + k;
+                if (p == target) child = with;
+                else walk(child, p);
+            }
+        if (v.is_array())
+            for (size_t i = 0; i < v.as_array().size(); ++i) {
+                std::string p = path + "[" + std::to_string(i) + "]";
+                if (p == target) v.as_array()[i] = with;
+                else walk(v.as_array()[i], p);
+            }
+    };
+    walk(copy, "");
+    return copy;
+}
+
+}  // namespace
+
+TEST(SpecJson, FullDocumentKeepsEveryField) {
+    oci::json::Value doc = parse(kFull, "config.json");
+    oci::Spec s = oci::spec_from_json(doc, "config.json");
+    // spot checks of names that are easy to get wrong
+    EXPECT_EQ(s.process->user.additional_gids[1], 4294967295u);
+    EXPECT_EQ(s.process->rlimits[0].hard, 18446744073709551615ull);
+    EXPECT_EQ(s.process->no_new_privileges, false);
+    EXPECT_EQ(s.process->oom_score_adj, -999);
+    EXPECT_EQ(s.process->io_priority->klass, "IOPRIO_CLASS_BE");
+    EXPECT_EQ(s.process->scheduler->period, 300u);
+    EXPECT_EQ(s.process->console_size->width, 80u);
+    EXPECT_EQ(s.mounts[0].uid_mappings[0].host_id, 100000u);
+    EXPECT_EQ(s.hooks->poststop[0].timeout, 1);
+    EXPECT_EQ(s.hooks->start_container[0].path, "/sc");
+    EXPECT_EQ(s.linux->time_offsets.at("monotonic").secs, -10);
+    EXPECT_EQ(s.linux->devices[0].file_mode, 438u);
+    EXPECT_EQ(s.linux->resources->memory->swap, -1);
+    EXPECT_EQ(s.linux->resources->memory->disable_oom_killer, true);
+    EXPECT_EQ(s.linux->resources->cpu->realtime_runtime, 950000);
+    EXPECT_EQ(s.linux->resources->block_io->throttle_write_iops_device[0].rate, 4u);
+    EXPECT_FALSE(s.linux->resources->block_io->weight_device[1].weight);
+    EXPECT_EQ(s.linux->resources->network->class_id, 1048577u);
+    EXPECT_EQ(s.linux->resources->rdma.at("mlx5_1").hca_objects, 10000u);
+    EXPECT_EQ(s.linux->seccomp->syscalls[1].args[0].value, 18446744073709551615ull);
+    EXPECT_EQ(s.linux->seccomp->syscalls[1].args[0].value_two, 7u);
+    EXPECT_EQ(s.linux->seccomp->listener_metadata, "meta");
+    EXPECT_EQ(s.linux->intel_rdt->mem_bw_schema, "MB:0=50");
+    EXPECT_EQ(s.linux->personality->flags.size(), 1u);
+    EXPECT_EQ(s.linux->mount_label, "system_u:object_r:container_file_t:s0");
+    expect_round_trip(s);
+    // The written document carries every input member (compare the sets of leaf paths).
+    std::set<std::string> in, out;
+    mutate_each(doc, "", [&](const std::string& p, const oci::json::Value&) { in.insert(p); });
+    mutate_each(oci::spec_to_json(s), "", [&](const std::string& p, const oci::json::Value&) { out.insert(p); });
+    for (const auto& p : in) EXPECT_TRUE(out.count(p)) << "lost on output: " << p;
+}
+
+TEST(SpecJson, WrongTypeAnywhereNamesThePath) {
+    oci::json::Value doc = parse(kFull, "config.json");
+    int checked = 0;
+    mutate_each(doc, "", [&](const std::string& path, const oci::json::Value& v) {
+        if (path.empty()) return;
+        // Put a value of the wrong kind in: an object where a scalar or array is, a string
+        // where an object/array is, an array where a string is.
+        oci::json::Value bad = v.is_object() || v.is_array()
+                                   ? oci::json::Value("x")
+                                   : oci::json::Value(oci::json::Object{{"k", oci::json::Value(1)}});
+        oci::json::Value mutated = replaced(doc, path, bad);
+        try {
+            oci::spec_from_json(mutated, "config.json");
+            ADD_FAILURE() << "accepted a wrong type at " << path;
+        } catch (const oci::Error& e) {
+            EXPECT_EQ(std::string(e.what()).rfind("config.json: " + path + ": ", 0), 0u)
+                << path << " -> " << e.what();
+        }
+        ++checked;
+    });
+    EXPECT_GT(checked, 200);
+}
+
+TEST(SpecJson, ProcessResourcesSeccompAlone) {
+    oci::json::Value doc = parse(kFull, "config.json");
+    const oci::json::Value& pj = *doc.find("process");
+    oci::Process p = oci::process_from_json(pj, "process.json");
+    EXPECT_EQ(p.cwd, "/work");
+    EXPECT_TRUE(oci::process_from_json(oci::process_to_json(p), "x") == p);
+    try {
+        oci::process_from_json(parse(R"({"user":{"gid":"x"}})", "process.json"), "process.json");
+        FAIL();
+    } catch (const oci::Error& e) {
+        EXPECT_STREQ(e.what(), "process.json: user.gid: string where integer expected");
+    }
+    const oci::json::Value& lj = *doc.find("linux");
+    oci::Resources r = oci::resources_from_json(*lj.find("resources"), "resources.json");
+    EXPECT_TRUE(oci::resources_from_json(oci::resources_to_json(r), "x") == r);
+    EXPECT_EQ(r.pids->limit, 100);
+    oci::Seccomp sc = oci::seccomp_from_json(*lj.find("seccomp"), "seccomp.json");
+    EXPECT_TRUE(oci::seccomp_from_json(oci::seccomp_to_json(sc), "x") == sc);
+    EXPECT_EQ(sc.default_errno_ret, 1u);
+    EXPECT_THROW(oci::resources_from_json(parse(R"({"pids":{"limit":"many"}})", "r"), "r"), oci::Error);
+}
+
+TEST(SpecJson, DockerSeccompProfileFieldsParse) {
+    std::string path = std::string(RAMPART_REFERENCE_DIR) + "/docker-default-seccomp.json";
+    if (const char* env = std::getenv("RAMPART_REFERENCE_DIR"))
+        path = std::string(env) + "/docker-default-seccomp.json";
+    if (!fs::exists(path)) GTEST_SKIP() << "no " << path;
+    // Docker's format has extra members (archMap, includes, excludes) that the OCI reader
+    // ignores; syscalls/names/action/args are the same.
+    oci::Seccomp s = oci::seccomp_from_json(oci::json::parse_file(path), "seccomp.json");
+    EXPECT_EQ(s.default_action, "SCMP_ACT_ERRNO");
+    EXPECT_GT(s.syscalls.size(), 10u);
 }
