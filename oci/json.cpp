@@ -165,13 +165,17 @@ Value& Value::push(Value v) {
 
 namespace {
 
-// Strict UTF-8 check (no overlong forms, no surrogates, nothing above U+10FFFF); yajl's
-// own check only looks at the byte structure.
-bool valid_utf8(const unsigned char* s, size_t n) {
+enum class StringCheck { Ok, Nul, BadUtf8 };
+
+// One pass: refuses NUL (an escaped \u0000 would truncate paths and names at the C
+// boundary) and anything but strict UTF-8 (no overlong forms, no surrogates, nothing above
+// U+10FFFF); yajl's own check only looks at the byte structure.
+StringCheck check_bytes(const unsigned char* s, size_t n) {
     size_t i = 0;
     while (i < n) {
         unsigned char c = s[i];
         if (c < 0x80) {
+            if (c == 0) return StringCheck::Nul;
             ++i;
             continue;
         }
@@ -187,19 +191,19 @@ bool valid_utf8(const unsigned char* s, size_t n) {
             len = 4;
             cp = c & 0x07;
         } else {
-            return false;
+            return StringCheck::BadUtf8;
         }
-        if (i + len > n) return false;
+        if (i + len > n) return StringCheck::BadUtf8;
         for (size_t k = 1; k < len; ++k) {
-            if ((s[i + k] & 0xC0) != 0x80) return false;
+            if ((s[i + k] & 0xC0) != 0x80) return StringCheck::BadUtf8;
             cp = (cp << 6) | (s[i + k] & 0x3F);
         }
         if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000))
-            return false;
-        if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+            return StringCheck::BadUtf8;
+        if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return StringCheck::BadUtf8;
         i += len;
     }
-    return true;
+    return StringCheck::Ok;
 }
 
 struct Frame {
@@ -215,14 +219,18 @@ constexpr size_t kLinearKeyScan = 16;
 
 class Builder {
 public:
-    std::vector<Frame> stack;
+    // frames[0..depth) are the open containers; deeper entries are kept for reuse so a
+    // document does not pay a frame allocation per nested object.
+    std::vector<Frame> frames;
+    size_t depth = 0;
     Value root;
     bool have_root = false;
     std::string error;  // set when a callback refuses the input
 
     std::string path() const {
         std::string p;
-        for (const auto& f : stack) {
+        for (size_t i = 0; i < depth; ++i) {
+            const Frame& f = frames[i];
             if (f.is_object) {
                 if (!p.empty()) p += '.';
                 p += f.key;
@@ -233,13 +241,13 @@ public:
         return p;
     }
 
-    int add(Value v) {
-        if (stack.empty()) {
+    int add(Value&& v) {
+        if (depth == 0) {
             root = std::move(v);
             have_root = true;
             return 1;
         }
-        Frame& f = stack.back();
+        Frame& f = frames[depth - 1];
         if (f.is_object)
             f.object.emplace_back(std::move(f.key), std::move(v));
         else
@@ -248,26 +256,38 @@ public:
     }
 
     int open(bool is_object) {
-        if (stack.size() >= static_cast<size_t>(kMaxDepth)) {
+        if (depth >= static_cast<size_t>(kMaxDepth)) {
             error = "nesting deeper than " + std::to_string(kMaxDepth) + " levels";
             return 0;
         }
-        stack.emplace_back();
-        stack.back().is_object = is_object;
+        if (depth == frames.size()) frames.emplace_back();
+        Frame& f = frames[depth++];
+        f.is_object = is_object;
+        f.array.clear();
+        f.object.clear();
+        f.seen.clear();
         return 1;
     }
 
+    // Copies out an exactly sized container and keeps the frame's capacity for the next
+    // container at this depth (fewer reallocations than growing a fresh vector each time).
     int close() {
-        Frame f = std::move(stack.back());
-        stack.pop_back();
-        if (f.is_object) return add(Value(std::move(f.object)));
-        return add(Value(std::move(f.array)));
+        Frame& f = frames[--depth];
+        if (f.is_object) {
+            Object o(std::make_move_iterator(f.object.begin()),
+                     std::make_move_iterator(f.object.end()));
+            f.object.clear();
+            return add(Value(std::move(o)));
+        }
+        Array a(std::make_move_iterator(f.array.begin()), std::make_move_iterator(f.array.end()));
+        f.array.clear();
+        return add(Value(std::move(a)));
     }
 
     int key(const unsigned char* s, size_t n) {
-        Frame& f = stack.back();
-        std::string k(reinterpret_cast<const char*>(s), n);
+        Frame& f = frames[depth - 1];
         if (!check_string(s, n, "object key")) return 0;
+        std::string_view k(reinterpret_cast<const char*>(s), n);
         bool dup = false;
         if (f.object.size() < kLinearKeyScan) {
             for (const auto& kv : f.object)
@@ -275,9 +295,9 @@ public:
         } else {
             if (f.seen.empty())
                 for (const auto& kv : f.object) f.seen.insert(kv.first);
-            dup = !f.seen.insert(k).second;
+            dup = !f.seen.insert(std::string(k)).second;
         }
-        f.key = std::move(k);
+        f.key.assign(k);
         if (dup) {
             error = "duplicate key \"" + f.key + "\" at " + path();
             return 0;
@@ -286,15 +306,11 @@ public:
     }
 
     bool check_string(const unsigned char* s, size_t n, const char* what) {
-        if (std::memchr(s, 0, n)) {
-            error = std::string(what) + " contains a NUL character" + at();
-            return false;
-        }
-        if (!valid_utf8(s, n)) {
-            error = std::string(what) + " is not valid UTF-8" + at();
-            return false;
-        }
-        return true;
+        StringCheck c = check_bytes(s, n);
+        if (c == StringCheck::Ok) return true;
+        error = std::string(what) +
+                (c == StringCheck::Nul ? " contains a NUL character" : " is not valid UTF-8") + at();
+        return false;
     }
 
     std::string at() const {
@@ -394,7 +410,7 @@ std::string yajl_message(yajl_handle h, std::string_view text) {
 
 Value parse(std::string_view text, const std::string& source) {
     Builder b;
-    b.stack.reserve(16);
+    b.frames.reserve(16);
     Handle h{yajl_alloc(&kCallbacks, nullptr, &b)};
     if (!h.h) throw Error(source + ": parse error: out of memory");
     auto data = reinterpret_cast<const unsigned char*>(text.data());
