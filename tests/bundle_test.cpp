@@ -225,3 +225,26 @@ TEST(LinuxNames, Tables) {
     EXPECT_TRUE(oci::is_seccomp_arch("SCMP_ARCH_RISCV64"));
     EXPECT_TRUE(oci::is_seccomp_flag("SECCOMP_FILTER_FLAG_SPEC_ALLOW"));
 }
+
+TEST(Bundle, HostileConfigsFailCleanly) {
+    TempBundle b;
+    b.make_rootfs();
+    b.write_config(std::string(100000, '['));
+    EXPECT_EQ(load_error(b.dir()), "config.json:1:129: parse error: nesting deeper than 128 levels");
+    b.write_config(std::string("{\"ociVersion\": \"1.0.0\0\"}", 24));
+    EXPECT_EQ(load_error(b.dir()).rfind("config.json:1:", 0), 0u) << load_error(b.dir());
+    b.write_config("{\"ociVersion\": \"1.0.0\", \"root\": {\"path\": \"rootfs\"}, \"hostname\": \"" +
+                   std::string(10 * 1024 * 1024, 'h') + "\"}");
+    // parses; refused by validation (no uts namespace), not by a crash
+    EXPECT_EQ(load_error(b.dir()), "config.json: hostname: setting it requires a uts namespace in linux.namespaces");
+    b.write_config(R"({"ociVersion": "1.0.0", "root": {"path": "rootfs"}, "process": {"args": ["sh"],
+        "user": {"uid": 99999999999999999999999}}})");
+    EXPECT_EQ(load_error(b.dir()), "config.json: process.user.uid: integer out of range");
+    b.write_config(R"({"ociVersion": "1.0.0", "root": {"path": "rootfs"}, "process": {"args": ["sh"],
+        "user": {"uid": -1}}})");
+    EXPECT_EQ(load_error(b.dir()),
+              "config.json: process.user.uid: negative integer where unsigned integer expected");
+    b.write_config("{\"ociVersion\": \"1.0.0\", \"root\": {\"path\": \"rootfs\"}");
+    EXPECT_EQ(load_error(b.dir()),
+              "config.json:1:51: parse error: unexpected end of input (truncated document?)");
+}
