@@ -440,7 +440,12 @@ Value parse(std::string_view text, const std::string& source) {
         if (!b.error.empty()) fail_at(source, text, text.size(), b.error);
         if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
             fail_at(source, text, text.size(), "empty document");
-        fail_at(source, text, text.size(), "unexpected end of input (truncated document?)");
+        std::string m = yajl_message(h.h, text);
+        if (m.find("premature EOF") != std::string::npos || m.find("incomplete") != std::string::npos)
+            m = "unexpected end of input (truncated document?)";
+        else if (m.rfind("parse error: ", 0) == 0)
+            m.erase(0, 13);
+        fail_at(source, text, text.size(), m);
     }
     if (!b.have_root) fail_at(source, text, text.size(), "empty document");
     return std::move(b.root);

@@ -380,11 +380,12 @@ Value write_process(const Process& p) {
     put(o, "cwd", p.cwd);
     if (p.capabilities) {
         Value c = detail::object();
-        put(c, "bounding", detail::string_array(p.capabilities->bounding));
-        put(c, "effective", detail::string_array(p.capabilities->effective));
-        put(c, "inheritable", detail::string_array(p.capabilities->inheritable));
-        put(c, "permitted", detail::string_array(p.capabilities->permitted));
-        put(c, "ambient", detail::string_array(p.capabilities->ambient));
+        // An absent set means an empty one; omit empty sets as `runc spec` does.
+        put_nonempty(c, "bounding", p.capabilities->bounding);
+        put_nonempty(c, "effective", p.capabilities->effective);
+        put_nonempty(c, "inheritable", p.capabilities->inheritable);
+        put_nonempty(c, "permitted", p.capabilities->permitted);
+        put_nonempty(c, "ambient", p.capabilities->ambient);
         put(o, "capabilities", std::move(c));
     }
     if (p.rlimits_set || !p.rlimits.empty()) {

@@ -94,6 +94,11 @@ TEST(Json, ErrorPositions) {
     EXPECT_NE(parse_error("{} {}").find("config.json:1:4: parse error:"), std::string::npos)
         << parse_error("{} {}");
     EXPECT_NE(parse_error("{\"a\":1,}").find("config.json:1:"), std::string::npos);
+    EXPECT_EQ(parse_error("1."),
+              "config.json:1:3: parse error: lexical error: malformed number, a digit is required "
+              "after the decimal point");
+    EXPECT_EQ(parse_error("{\"a\":1} x"), "config.json:1:9: parse error: trailing garbage");
+    EXPECT_NE(parse_error("// comment\n{}").find("comments are not enabled"), std::string::npos);
 }
 
 TEST(Json, DuplicateKeysRefused) {
