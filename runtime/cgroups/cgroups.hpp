@@ -7,8 +7,10 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "oci/json.hpp"
@@ -28,8 +30,21 @@ struct Layout {
 
 // Reads mountinfo (default /proc/self/mountinfo) and the v2 root's cgroup.controllers.
 Layout detect(const std::string& mountinfo_path = "/proc/self/mountinfo");
+// The pure part of detect(): mountinfo text plus the v2 root's cgroup.controllers text.
+// Mode: V2 when no real v1 controller is mounted (named hierarchies like name=systemd do
+// not count), V1 when there is no cgroup2 mount, Hybrid otherwise.
+Layout parse_layout(std::string_view mountinfo, std::string_view v2_controllers);
+// Mount point of a v1 controller ("" when it is not mounted on v1).
+std::string v1_mount(const Layout& layout, std::string_view controller);
+// True when the controller is used through the v2 tree: not mounted on v1 and listed in
+// the v2 root's cgroup.controllers.
+bool on_v2(const Layout& layout, std::string_view controller);
+const char* mode_name(Mode m);  // "v1" "v2" "hybrid"
 
-struct Stats;  // defined in stats.hpp
+// linux.cgroupsPath -> the path inside each hierarchy: "" -> "/rampart/<id>", "/a/b" as
+// given, "a/b" relative (returned without the leading "/"; joined to the runtime's own
+// cgroup per hierarchy). Refuses ".." components and systemd "slice:prefix:name" paths.
+std::string resolve_cgroups_path(const std::string& cgroups_path, const std::string& id);
 
 class Manager {
 public:
@@ -41,6 +56,9 @@ public:
     // start/kill/delete can rebuild the Manager from state.
     static std::unique_ptr<Manager> open(const std::string& cgroups_path, const std::string& id,
                                          const Layout& layout);
+    // Same, with the runtime's own cgroups given as /proc/self/cgroup text (tests).
+    static std::unique_ptr<Manager> open(const std::string& cgroups_path, const std::string& id,
+                                         const Layout& layout, const std::string& self_cgroup);
 
     // Creates the directories (in every hierarchy) and remembers which it created.
     virtual void create() = 0;
@@ -63,6 +81,8 @@ public:
     virtual void destroy() = 0;
     // Path in the v2 tree or, on v1, of the given controller (for tests and inspect).
     virtual std::string path(const std::string& controller = "") const = 0;
+    // Every directory of this container (one per v1 hierarchy, plus the v2 one).
+    virtual std::vector<std::string> dirs() const = 0;
 };
 
 }  // namespace rampart::cgroups
