@@ -13,7 +13,7 @@
 namespace rampart::cgroups {
 
 int write_file(const std::string& path, std::string_view value) {
-    int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    int fd = ::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
     if (fd < 0) return errno;
     ssize_t n;
     do {

@@ -82,7 +82,8 @@ Layout parse_layout(std::string_view mountinfo, std::string_view v2_controllers)
         }
     }
     if (!l.v2_root.empty()) {
-        for (std::string_view c : split(trim(v2_controllers), ' '))
+        const std::string controllers = trim(v2_controllers);
+        for (std::string_view c : split(controllers, ' '))
             if (!c.empty()) l.v2_controllers.emplace_back(c);
     }
     if (l.v2_root.empty())
