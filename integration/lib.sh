@@ -309,7 +309,7 @@ make_rootfs() {
 }
 
 # make_bundle DIR [ARGS...]: rootfs + config.json made by `$RT spec`, then terminal=false
-# and process.args=ARGS (default: sh). If `spec` itself fails, a built-in default is used
+# root.readonly=false and process.args=ARGS (default: sh). If `spec` itself fails, a built-in default is used
 # (the failure is reported once as a diagnostic; the spec command has its own tests).
 make_bundle() {
   local dir=$1 out
@@ -324,7 +324,7 @@ make_bundle() {
     fi
     _lib_default_config >"$dir/config.json"
   fi
-  cfg_py "$dir" 'c["process"]["terminal"] = False; c.setdefault("root", {})["path"] = "rootfs"'
+  cfg_py "$dir" 'c["process"]["terminal"] = False; c.setdefault("root", {}).update(path="rootfs", readonly=False)'
   [ $# -gt 0 ] || set -- sh
   cfg_args "$dir" "$@"
 }
