@@ -258,7 +258,10 @@ wait_status() {
 # ---------------------------------------------------------------- rootfs and bundles
 
 # new_dir [NAME]: a fresh directory under $WORK.
-new_dir() { mktemp -d "$WORK/${1:-d}.XXXXXX"; }
+new_dir() {
+  local d
+  d=$(mktemp -d "$WORK/${1:-d}.XXXXXX") && chmod 755 "$d" && printf '%s\n' "$d"
+}
 
 # new_bundle: a fresh (empty) bundle directory under $WORK.
 new_bundle() { new_dir bundle; }
