@@ -11,12 +11,11 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <algorithm>
-#include <cctype>
 #include <fstream>
 #include <set>
 
 #include "oci/error.hpp"
+#include "oci/linux_names.hpp"
 #include "runtime/process/process.hpp"
 
 namespace rampart::process {
@@ -29,18 +28,10 @@ int kernel_last_cap() {
     return CAP_LAST_CAP;
 }
 
-// "CAP_NET_ADMIN" -> 12; -1 when libcap-ng does not know it.
-int cap_number(const std::string& name) {
-    std::string s = name;
-    if (s.size() > 4 && strncasecmp(s.c_str(), "CAP_", 4) == 0) s = s.substr(4);
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-    return capng_name_to_capability(s.c_str());
-}
-
 std::set<int> numbers(const std::vector<std::string>& names, int last) {
     std::set<int> out;
     for (const auto& n : names) {
-        int c = cap_number(n);
+        int c = oci::capability_number(n);
         if (c >= 0 && c <= last) out.insert(c);
     }
     return out;
