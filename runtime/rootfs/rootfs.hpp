@@ -42,4 +42,8 @@ int open_in_root(int root_fd, const std::string& path);
 // `last_is_file` the last component as an empty file), resolving symlinks inside the root.
 void mkdir_in_root(int root_fd, const std::string& path, bool last_is_file);
 
+// The manual walk open_in_root falls back to when openat2 is unavailable; same contract.
+// Exposed so tests cover both resolvers.
+int open_in_root_walk(int root_fd, const std::string& path);
+
 }  // namespace rampart::rootfs
