@@ -1,0 +1,106 @@
+# Shared helpers for the client end-to-end suites (docker, containerd, podman).
+# Sourced, not run. Self-contained (integration/lib.sh may set options/traps these
+# suites do not want); the names are prefixed e2e_ so both can be sourced together.
+#
+#   e2e_ok NAME / e2e_fail NAME [WHY...] / e2e_skip NAME WHY   TAP lines + counters
+#   e2e_check NAME EXPECTED GOT                                compare and report
+#   e2e_summary SUITE                                          "# SUITE: N passed, M failed, K skipped"
+#   e2e_skip_suite SUITE WHY                                   loud skip of a whole suite, exit 0
+
+E2E_PASS=0
+E2E_FAIL=0
+E2E_SKIP=0
+E2E_FAILED_NAMES=()
+
+e2e_ok() { E2E_PASS=$((E2E_PASS + 1)); echo "ok - $*"; }
+
+e2e_fail() {
+  local name=$1; shift
+  E2E_FAIL=$((E2E_FAIL + 1))
+  E2E_FAILED_NAMES+=("$name")
+  echo "not ok - $name"
+  local line
+  for line in "$@"; do
+    printf '%s\n' "$line" | sed 's/^/#   /'
+  done
+}
+
+e2e_skip() { E2E_SKIP=$((E2E_SKIP + 1)); echo "ok - $1 # SKIP $2"; }
+
+# e2e_check NAME EXPECTED GOT [EXTRA-DIAGNOSTIC...]
+e2e_check() {
+  local name=$1 want=$2 got=$3; shift 3
+  if [ "$want" = "$got" ]; then
+    e2e_ok "$name"
+  else
+    e2e_fail "$name" "expected: $want" "got:      $got" "$@"
+  fi
+}
+
+# e2e_match NAME REGEX GOT  (grep -E on GOT)
+e2e_match() {
+  local name=$1 re=$2 got=$3; shift 3
+  if printf '%s\n' "$got" | grep -Eq -- "$re"; then
+    e2e_ok "$name"
+  else
+    e2e_fail "$name" "expected to match: $re" "got:      $got" "$@"
+  fi
+}
+
+e2e_summary() {
+  local suite=$1
+  echo "# $suite: $E2E_PASS passed, $E2E_FAIL failed, $E2E_SKIP skipped"
+  if [ "$E2E_FAIL" -gt 0 ]; then
+    echo "# $suite failed: ${E2E_FAILED_NAMES[*]}"
+    return 1
+  fi
+  return 0
+}
+
+e2e_skip_suite() {
+  local suite=$1; shift
+  echo "#"
+  echo "# ######## SKIPPING THE WHOLE $suite SUITE ########"
+  echo "# $*"
+  echo "# ##################################################"
+  echo "ok - $suite # SKIP $*"
+  echo "# $suite: 0 passed, 0 failed, 1 skipped"
+  exit 0
+}
+
+# e2e_rootfs DIR: a busybox-static root filesystem with users root, nobody (65534), u1000.
+e2e_rootfs() {
+  local r=$1 bb a
+  bb=$(command -v busybox) || return 1
+  mkdir -p "$r"/{bin,sbin,etc,tmp,proc,sys,dev,root,run,var,home/u1000,usr/bin}
+  chmod 1777 "$r/tmp"
+  cp "$bb" "$r/bin/busybox"
+  for a in $("$r/bin/busybox" --list); do
+    [ "$a" = busybox ] && continue
+    [ -e "$r/bin/$a" ] || ln -s busybox "$r/bin/$a"
+  done
+  cat >"$r/etc/passwd" <<'EOF'
+root:x:0:0:root:/root:/bin/sh
+u1000:x:1000:1000:u1000:/home/u1000:/bin/sh
+nobody:x:65534:65534:nobody:/nonexistent:/bin/false
+EOF
+  cat >"$r/etc/group" <<'EOF'
+root:x:0:
+u1000:x:1000:
+nogroup:x:65534:
+EOF
+  chown 1000:1000 "$r/home/u1000"
+  echo rampart-e2e >"$r/etc/hostname"
+  : >"$r/etc/hosts"
+  : >"$r/etc/resolv.conf"
+}
+
+# e2e_rootfs_tar TARFILE: rootfs as an uncompressed tar (for docker import / podman import).
+e2e_rootfs_tar() {
+  local out=$1 d
+  d=$(mktemp -d)
+  e2e_rootfs "$d/rootfs" && tar --numeric-owner -C "$d/rootfs" -cf "$out" .
+  local rc=$?
+  rm -rf "$d"
+  return $rc
+}
