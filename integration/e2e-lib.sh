@@ -104,3 +104,25 @@ e2e_rootfs_tar() {
   rm -rf "$d"
   return $rc
 }
+
+# e2e_oci_image WORKDIR OUT.tar ARCH NAME: an OCI image layout (one layer: the busybox
+# rootfs; CMD sh) as a tar that `ctr images import` and `podman load` accept.
+e2e_oci_image() {
+  local D=$1 arch=$3 IMG=$4
+  local L=$D/oci blobs ldig lsize cfg cdig csize man mdig msize
+  blobs=$L/blobs/sha256
+  mkdir -p "$blobs"
+  e2e_rootfs_tar "$D/layer.tar" || return 1
+  ldig=$(sha256sum "$D/layer.tar" | cut -d' ' -f1); lsize=$(stat -c %s "$D/layer.tar")
+  mv "$D/layer.tar" "$blobs/$ldig"
+  cfg='{"architecture":"'$arch'","os":"linux","config":{"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],"Cmd":["sh"]},"rootfs":{"type":"layers","diff_ids":["sha256:'$ldig'"]}}'
+  printf '%s' "$cfg" >"$D/cfg"; cdig=$(sha256sum "$D/cfg" | cut -d' ' -f1); csize=$(stat -c %s "$D/cfg")
+  mv "$D/cfg" "$blobs/$cdig"
+  man='{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:'$cdig'","size":'$csize'},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"sha256:'$ldig'","size":'$lsize'}]}'
+  printf '%s' "$man" >"$D/man"; mdig=$(sha256sum "$D/man" | cut -d' ' -f1); msize=$(stat -c %s "$D/man")
+  mv "$D/man" "$blobs/$mdig"
+  printf '{"imageLayoutVersion":"1.0.0"}' >"$L/oci-layout"
+  printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%s,"platform":{"architecture":"%s","os":"linux"},"annotations":{"io.containerd.image.name":"%s","org.opencontainers.image.ref.name":"test"}}]}' \
+    "$mdig" "$msize" "$arch" "$IMG" >"$L/index.json"
+  tar -C "$L" -cf "$2" oci-layout index.json blobs
+}
