@@ -21,6 +21,12 @@ if [ "$RT" = rampart ] && { [ -z "$RAMPART" ] || [ ! -x "$RAMPART" ]; }; then
   exit 2
 fi
 [ -n "$RAMPART" ] && RAMPART=$(readlink -f "$RAMPART")
+# KIND: which behaviour to expect. run-all.sh may hand us runc or crun as "RAMPART"
+# (integration/run-all.sh runc): then the reference expectations apply.
+KIND=$RT
+if [ "$RT" = rampart ]; then
+  case "$(basename "$RAMPART")" in runc*) KIND=runc ;; crun*) KIND=crun ;; esac
+fi
 
 # shellcheck disable=SC1091
 . "$here/dockerd.sh"
@@ -61,7 +67,7 @@ FULL_CAPS=$(printf '%016x' $(( (1 << (LAST_CAP + 1)) - 1 )))
 dk() {
   local e o
   e=$(mktemp); o=$(mktemp)
-  timeout "$T" docker "$@" >"$o" 2>"$e" </dev/null
+  timeout -k 5 "$T" docker "$@" >"$o" 2>"$e" </dev/null
   RC=$?
   OUT=$(tr -d '\r' <"$o")
   ERR=$(cat "$e")
@@ -86,7 +92,7 @@ diag() {
 # policy_refused NAME: when RT is rampart and the failure is a policy refusal, report a
 # skip with the policy's message (a strict /etc/rampart/policy.toml may forbid it).
 policy_refused() {
-  if [ "$RT" = rampart ] && printf '%s' "$ERR" | grep -q 'policy:'; then
+  if [ "$KIND" = rampart ] && printf '%s' "$ERR" | grep -q 'policy:'; then
     e2e_skip "$1" "refused by rampart policy: $(printf '%s' "$ERR" | grep -o 'policy:.*' | head -n1)"
     return 0
   fi
@@ -120,7 +126,7 @@ wait_log() { # ID TEXT
   done
   return 1
 }
-rmc() { [ -n "${1:-}" ] && timeout "$T" docker rm -f "$1" >/dev/null 2>&1; }
+rmc() { [ -n "${1:-}" ] && timeout -k 5 "$T" docker rm -f "$1" >/dev/null 2>&1; }
 host_cg() { # ID CONTROLLER FILE: the container's cgroup file on the host
   local f
   for f in "/sys/fs/cgroup/$2/$DOCKERD_CGROUP_PARENT/$1/$3" \
@@ -146,13 +152,13 @@ t_run_output() {
 t_stdin() {
   local e
   e=$(mktemp)
-  OUT=$(echo hi | timeout "$T" docker run -i --rm --runtime "$RT" --network none $IMG cat 2>"$e"); RC=$?
+  OUT=$(echo hi | timeout -k 5 "$T" docker run -i --rm --runtime "$RT" --network none $IMG cat 2>"$e"); RC=$?
   ERR=$(cat "$e"); rm -f "$e"
   e2e_check "run -i: stdin reaches the container" hi "$OUT" "$(diag)"
 }
 
 t_tty() {
-  OUT=$(timeout "$T" script -qec "docker run -t --rm --runtime $RT --network none $IMG sh -c 'tty; stty size >/dev/null && echo stty-ok'" /dev/null </dev/null 2>&1 | tr -d '\r')
+  OUT=$(timeout -k 5 "$T" script -qec "docker run -t --rm --runtime $RT --network none $IMG sh -c 'tty; stty size >/dev/null && echo stty-ok'" /dev/null </dev/null 2>&1 | tr -d '\r')
   RC=$?; ERR=$OUT
   e2e_match "run -t: a tty is /dev/pts/0" '^/dev/pts/0$' "$OUT" "$(diag)"
   e2e_match "run -t: stty works on the tty" '^stty-ok$' "$OUT" "$(diag)"
@@ -185,9 +191,9 @@ t_exec() {
   e2e_check "exec -e FOO=bar" bar "$OUT" "$(diag)"
   dk exec -w /tmp "$c" pwd
   e2e_check "exec -w /tmp" /tmp "$OUT" "$(diag)"
-  echo piped | { OUT=$(timeout "$T" docker exec -i "$c" cat 2>&1); echo "$OUT" >"$DOCKERD_DIR/exec-i"; }
+  echo piped | { OUT=$(timeout -k 5 "$T" docker exec -i "$c" cat 2>&1); echo "$OUT" >"$DOCKERD_DIR/exec-i"; }
   e2e_check "exec -i: stdin" piped "$(cat "$DOCKERD_DIR/exec-i")"
-  OUT=$(timeout "$T" script -qec "docker exec -t $c tty" /dev/null </dev/null 2>&1 | tr -d '\r'); RC=$?; ERR=$OUT
+  OUT=$(timeout -k 5 "$T" script -qec "docker exec -t $c tty" /dev/null </dev/null 2>&1 | tr -d '\r'); RC=$?; ERR=$OUT
   e2e_match "exec -t: a tty" '^/dev/pts/[0-9]+$' "$OUT" "$(diag)"
   # the exec'd process gets the container's security envelope
   local want_caps want_sc
@@ -438,8 +444,8 @@ t_privileged() {
   [ "$HOST_CAPBND" != "$FULL_CAPS" ] && note=" (host bounding set $HOST_CAPBND lacks some of $FULL_CAPS)"
   dr --privileged $IMG sh -c 'cat /proc/self/status; ls /dev'
   if policy_refused "--privileged"; then return; fi
-  if [ "$RC" != 0 ] && [ "$RT" != rampart ] && [ -n "$note" ]; then
-    echo "not ok - --privileged: runs$note # TODO $RT cannot grant capabilities the host lacks"
+  if [ "$RC" != 0 ] && [ "$KIND" != rampart ] && [ -n "$note" ]; then
+    echo "not ok - --privileged: runs$note # TODO $KIND cannot grant capabilities the host lacks"
     printf '%s\n' "$(diag)" | sed 's/^/#   /'
     return
   fi
@@ -469,7 +475,7 @@ EOF
   if ! policy_refused "--security-opt seccomp=unconfined"; then
     local sc
     sc=$(status_field "$OUT" Seccomp)
-    if [ "$RT" = rampart ] && [ "$sc" = 2 ]; then
+    if [ "$KIND" = rampart ] && [ "$sc" = 2 ]; then
       # documented in docs/docker-differences.md: Docker omits linux.seccomp for
       # unconfined, and rampart's policy fills the default profile where it is unset.
       e2e_ok "--security-opt seccomp=unconfined: Seccomp 2 (rampart policy installed the default profile; documented)"
@@ -508,6 +514,13 @@ for s in "${scenarios[@]}" ${EXTRA_SCENARIOS[@]+"${EXTRA_SCENARIOS[@]}"}; do
   "$s"
 done
 [ -n "$DETACHED" ] && rmc "$DETACHED"
+if [ -n "${tracedir:-}" ] && [ -f "$tracedir/invocations.log" ]; then
+  echo "# runtime invocations (global flags and command, counted):"
+  awk '{ out = ""; for (i = 1; i <= NF; i++) { a = $i; if (a ~ /^\//) a = "PATH"; else if (a ~ /^[0-9a-f]{64}$/) a = "ID";
+         out = out " " a; if (a !~ /^-/ && i > 1 && $(i-1) !~ /^--(root|log|log-format|bundle|pid-file|console-socket|process|format)$/) break }
+         print out }' "$tracedir/invocations.log" | sort | uniq -c | sort -rn | sed 's/^/#   /'
+  [ -n "${E2E_TRACE_KEEP:-}" ] && cp "$tracedir/invocations.log" "$E2E_TRACE_KEEP"
+fi
 if [ "$E2E_FAIL" -gt 0 ]; then
   echo "# dockerd log (last lines):"
   dockerd_log 15 | sed 's/^/#   /'
