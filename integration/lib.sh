@@ -81,6 +81,16 @@ _lib_cleanup() {
     id=$(basename "$id")
     timeout -k 2 "$T" "$RT" --root "$ROOT" delete --force "$id" >/dev/null 2>&1
   done
+  # processes and cgroups a broken runtime left behind for our (unique) ids
+  while read -r id; do
+    [ -n "$id" ] || continue
+    find /sys/fs/cgroup -maxdepth 5 -depth -type d -name "*$id*" 2>/dev/null | while IFS= read -r line; do
+      echo "# cleanup: leftover cgroup $line" >&2
+      xargs -r kill -9 <"$line/cgroup.procs" 2>/dev/null
+      sleep 0.1
+      rmdir "$line" 2>/dev/null
+    done
+  done <"$WORK/.ids"
   tac "$WORK/.cleanup" | while IFS= read -r line; do
     [ -n "$line" ] && (eval "$line") >/dev/null 2>&1
   done
@@ -519,6 +529,19 @@ EOF
 
 # is_rampart: true when the runtime under test is rampart (for rampart-only checks).
 is_rampart() { case $RT_NAME in rampart*) return 0 ;; *) return 1 ;; esac; }
+
+# expect_nothing_left WHAT ID [DIR]: no state dir for ID in $ROOT, ID not listed, no
+# mount at or under DIR (e.g. the bundle), no cgroup directory named after ID.
+expect_nothing_left() {
+  local what=$1 id=$2 dir=${3:-} left=""
+  [ -e "$ROOT/$id" ] && left="state dir $ROOT/$id; "
+  rt list -q 2>/dev/null | grep -qxF -- "$id" && left+="listed; "
+  [ -n "$dir" ] && [ -n "$(mounts_under "$dir")" ] && left+="mounts: $(mounts_under "$dir" | tr '\n' ' '); "
+  left+=$(find /sys/fs/cgroup -maxdepth 5 -type d -name "*$id*" 2>/dev/null | sed 's/$/; /' | tr -d '\n')
+  if [ -z "$left" ]; then ok "$what: nothing left (state, mounts, cgroups)"; else
+    not_ok "$what: nothing left (state, mounts, cgroups)" "$left"
+  fi
+}
 
 # host_mount_count: number of lines in the host's mountinfo (leak checks).
 host_mount_count() { wc -l </proc/self/mountinfo; }
