@@ -13,6 +13,8 @@
 # dockerd's built-in default.
 #
 # Environment: DOCKERD_KEEP=1 keeps the temp dir for debugging (daemon still stopped).
+# DOCKERD_EXTRA_RUNTIMES (bash array of name=path) registers more runtimes, e.g. wrappers
+# that run rampart with RAMPART_POLICY set.
 
 DOCKERD_IMAGE=${DOCKERD_IMAGE:-rampart-busybox:test}
 _dockerd_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -111,6 +113,10 @@ dockerd_start() {
               --cgroup-parent "/$DOCKERD_CGROUP_PARENT" --log-level info)
   [ -n "$rampart" ] && args+=(--add-runtime "rampart=$rampart")
   command -v crun >/dev/null && args+=(--add-runtime "crun=$(command -v crun)")
+  local extra
+  for extra in ${DOCKERD_EXTRA_RUNTIMES[@]+"${DOCKERD_EXTRA_RUNTIMES[@]}"}; do
+    args+=(--add-runtime "$extra")
+  done
   if [ -S /run/containerd/containerd.sock ]; then
     # a system containerd exists: do not let dockerd share it; run a private one
     mkdir -p "$d/ctd"

@@ -38,9 +38,13 @@ if ! dockerd_install; then
   e2e_skip_suite "$SUITE" "docker.io/containerd are missing and could not be installed"
 fi
 
+# WRAPDIR: runtime wrappers (trace, policy variants) and their files; removed at exit.
+WRAPDIR=$(mktemp -d /tmp/rampart-e2e-wrap.XXXXXX)
+chmod 755 "$WRAPDIR"
+DOCKERD_EXTRA_RUNTIMES=()
 reg=$RAMPART
 if [ -n "${E2E_TRACE:-}" ] && [ -n "$RAMPART" ]; then
-  tracedir=$(mktemp -d /tmp/rampart-trace.XXXXXX)
+  tracedir=$WRAPDIR
   cat >"$tracedir/rampart" <<EOF
 #!/bin/sh
 printf '%s\n' "\$*" >>"$tracedir/invocations.log"
@@ -49,13 +53,21 @@ EOF
   chmod 755 "$tracedir/rampart"
   reg=$tracedir/rampart
 fi
+# scenario files (e.g. policy.sh from issue 5) define more t_* functions, append them to
+# EXTRA_SCENARIOS and may register runtimes in DOCKERD_EXTRA_RUNTIMES (sourced before start)
+EXTRA_SCENARIOS=()
+for f in "$here"/scenarios/*.sh; do
+  [ -f "$f" ] || continue
+  # shellcheck disable=SC1090
+  . "$f"
+done
+_e2e_cleanup() { dockerd_cleanup; rm -rf "$WRAPDIR"; }
+trap _e2e_cleanup EXIT
 if ! dockerd_start "$reg"; then
+  rm -rf "$WRAPDIR"
   e2e_skip_suite "$SUITE" "the private dockerd could not start on this machine (see the log above)"
 fi
-if [ -n "${tracedir:-}" ]; then
-  _e2e_prev_cleanup() { dockerd_cleanup; rm -rf "$tracedir"; }
-  trap _e2e_prev_cleanup EXIT
-fi
+trap _e2e_cleanup EXIT
 echo "# docker suite: runtime $RT ($( [ "$RT" = rampart ] && echo "$RAMPART" || command -v "$RT")), daemon dir $DOCKERD_DIR"
 
 T=${E2E_TIMEOUT:-60}
@@ -503,12 +515,6 @@ DETACHED=
 scenarios=(t_run_output t_stdin t_tty t_detach_logs t_exec t_top t_pause t_stats t_update
            t_stop t_kill t_restart t_rm_f t_init t_read_only t_tmpfs t_bind t_user t_misc
            t_resources t_caps t_privileged t_seccomp t_namespaces)
-# scenario files added later (e.g. policy.sh from issue 5) define more t_* functions
-for f in "$here"/scenarios/*.sh; do
-  [ -f "$f" ] || continue
-  # shellcheck disable=SC1090
-  . "$f"
-done
 for s in "${scenarios[@]}" ${EXTRA_SCENARIOS[@]+"${EXTRA_SCENARIOS[@]}"}; do
   if [ -n "${E2E_ONLY:-}" ] && ! [[ $s =~ $E2E_ONLY ]]; then continue; fi
   "$s"
