@@ -264,3 +264,111 @@ TEST_F(RootfsSetup, ErrorsNameTheMount) {
     EXPECT_EQ(r.error, "mounts[6] /y: mount nosuchfs: No such device");
     EXPECT_FALSE(exists(outside_ + "/y"));
 }
+
+TEST_F(RootfsSetup, ConsoleAndFreshCgroupNamespace) {
+    oci::Spec spec = base_spec();
+    rootfs::Options opts = options();
+    const std::string console = tmp_.path() + "/console";
+    std::ofstream(console) << "pty stand-in";
+    opts.console_path = console;
+    opts.new_cgroup_ns = true;
+
+    auto r = run_in_child([&] {
+        enter_mount_namespace();
+        if (unshare(CLONE_NEWCGROUP) != 0) throw oci::SysError("unshare(CLONE_NEWCGROUP)");
+        rootfs::setup(spec, opts);
+        check(read_text("/dev/console") == "pty stand-in", "/dev/console not bound");
+        // Our own cgroup is the root of every hierarchy in the new namespace.
+        std::istringstream in(read_text("/proc/self/cgroup"));
+        std::string line;
+        while (std::getline(in, line))
+            check(line.substr(line.rfind(':') + 1) == "/", "cgroup path not / in " + line);
+        check(exists("/sys/fs/cgroup/cgroup.controllers") || exists("/sys/fs/cgroup/memory/tasks") ||
+                  exists("/sys/fs/cgroup/pids/cgroup.procs"),
+              "no hierarchy mounted under /sys/fs/cgroup");
+        check(mkdir_errno("/sys/fs/cgroup/x") == EROFS, "/sys/fs/cgroup writable");
+    });
+    EXPECT_TRUE(r.ok()) << r.describe();
+}
+
+TEST_F(RootfsSetup, RootfsPropagationShared) {
+    oci::Spec spec = base_spec();
+    spec.linux->rootfs_propagation = "rshared";
+    rootfs::Options opts = options();
+    auto r = run_in_child([&] {
+        enter_mount_namespace();
+        rootfs::setup(spec, opts);
+        std::istringstream in(read_text("/proc/self/mountinfo"));
+        std::string line;
+        bool shared_root = false;
+        while (std::getline(in, line)) {
+            std::istringstream ls(line);
+            std::string id, parent, dev, root, mp, mopts, opt;
+            ls >> id >> parent >> dev >> root >> mp >> mopts >> opt;
+            if (mp == "/") shared_root = opt.rfind("shared:", 0) == 0;
+        }
+        check(shared_root, "/ is not shared");
+    });
+    EXPECT_TRUE(r.ok()) << r.describe();
+
+    spec.linux->rootfs_propagation = "sideways";
+    r = run_in_child([&] {
+        enter_mount_namespace();
+        rootfs::setup(spec, opts);
+    });
+    EXPECT_EQ(r.error.rfind("linux.rootfsPropagation: unknown value \"sideways\"", 0), 0u) << r.error;
+}
+
+TEST_F(RootfsSetup, UserNamespaceBindsDevicesAndKeepsLockedFlags) {
+    // A bind source on a nosuid,nodev mount: in a user namespace those flags are locked and
+    // a read-only remount must carry them over.
+    const std::string locked = tmp_.path() + "/locked";
+    mkdir(locked.c_str(), 0755);
+    oci::Spec spec = base_spec();
+    spec.mounts = {
+        mnt("/dev", "tmpfs", "tmpfs", {"nosuid", "mode=755"}),
+        mnt("/data", "bind", locked, {"rbind", "ro"}),
+    };
+    rootfs::Options opts = options();
+    opts.in_user_ns = true;
+    auto r = run_in_child([&] {
+        enter_mount_namespace();
+        if (mount("tmpfs", locked.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, "size=1m") != 0)
+            throw oci::SysError("tmpfs on " + locked);
+        std::ofstream(locked + "/f") << "locked";
+        if (unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0) throw oci::SysError("unshare(CLONE_NEWUSER)");
+        std::ofstream("/proc/self/setgroups") << "deny";
+        std::ofstream("/proc/self/uid_map") << "0 0 1";
+        std::ofstream("/proc/self/gid_map") << "0 0 1";
+        rootfs::setup(spec, opts);
+        struct stat st;
+        check(stat("/dev/null", &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3),
+              "/dev/null not bound from the host");
+        check(read_text("/data/f") == "locked", "bind content");
+        int fd = open("/data/g", O_CREAT | O_WRONLY, 0644);
+        check(fd < 0 && errno == EROFS, "ro bind writable in the user namespace");
+    });
+    EXPECT_TRUE(r.ok()) << r.describe();
+}
+
+TEST_F(RootfsSetup, TargetsOnProcfsAreRefusedExceptLxcfsFiles) {
+    symlink("/proc/self/attr", (rootfs_ + "/attrlink").c_str());
+    oci::Spec spec = base_spec();
+    spec.mounts.push_back(mnt("/proc/uptime", "bind", tmp_.path() + "/single", {"bind", "ro"}));
+    spec.mounts.push_back(mnt("/attrlink", "tmpfs", "tmpfs", {}));
+    rootfs::Options opts = options();
+    auto r = run_in_child([&] {
+        enter_mount_namespace();
+        rootfs::setup(spec, opts);
+    });
+    EXPECT_FALSE(r.ok());
+    EXPECT_EQ(r.error.rfind("mounts[7] /attrlink: the target resolves to /proc/", 0), 0u) << r.error;
+
+    spec.mounts.pop_back();
+    r = run_in_child([&] {
+        enter_mount_namespace();
+        rootfs::setup(spec, opts);
+        check(read_text("/proc/uptime") == "one file", "LXCFS-style bind on /proc/uptime");
+    });
+    EXPECT_TRUE(r.ok()) << r.describe();
+}

@@ -178,6 +178,7 @@ void mount_cgroup(const RootContext& ctx, const oci::Mount& m, const MountOption
         throw oci::Error(what + ": " + e.what());
     }
     verify_inside(target.get(), ctx.root_path, what);
+    check_proc_target(target.get(), ctx.root_path, m.type, what);
 
     struct statfs sfs;
     bool unified = statfs(base.c_str(), &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC;

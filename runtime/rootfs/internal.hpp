@@ -49,6 +49,11 @@ std::string fd_real_path(int fd);
 // path). `what` prefixes the error. Defense in depth after open_in_root.
 void verify_inside(int fd, const std::string& root, const std::string& what);
 
+// Refuses a target on procfs (a symlink in the image pointing into /proc/self/attr and
+// the like) unless it is one of the files runc lets LXCFS-style binds cover.
+void check_proc_target(int fd, const std::string& root, const std::string& type,
+                       const std::string& what);
+
 // mount(2) with an error naming the step: "<what>: mount <type> on <dest>: <errno>".
 void do_mount(const std::string& what, const char* source, const std::string& target,
               const char* fstype, unsigned long flags, const char* data);

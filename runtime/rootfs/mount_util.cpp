@@ -1,5 +1,7 @@
 // Small mount helpers: fd paths, containment check, mount/remount with clear errors.
 #include <sys/mount.h>
+#include <linux/magic.h>
+#include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -26,6 +28,27 @@ void verify_inside(int fd, const std::string& root, const std::string& what) {
         return;
     throw oci::Error(what + ": resolved to " + real + ", outside the container root " + root +
                      " (refusing to mount there)");
+}
+
+void check_proc_target(int fd, const std::string& root, const std::string& type,
+                       const std::string& what) {
+    struct statfs sfs;
+    if (fstatfs(fd, &sfs) != 0) throw oci::SysError(what + ": statfs");
+    if (sfs.f_type != PROC_SUPER_MAGIC) return;
+    std::string real = fd_real_path(fd);
+    std::string rel = real.compare(0, root.size(), root) == 0 ? real.substr(root.size()) : real;
+    if (root == "/") rel = real;
+    // Files that procfs emulators (LXCFS) legitimately cover, as runc allows.
+    static const char* const kAllowed[] = {
+        "/proc/cpuinfo", "/proc/diskstats", "/proc/meminfo", "/proc/stat", "/proc/swaps",
+        "/proc/uptime", "/proc/loadavg", "/proc/slabinfo", "/proc/net/dev",
+        "/proc/sys/kernel/ns_last_pid"};
+    if (type != "proc")
+        for (const char* ok : kAllowed)
+            if (rel == ok) return;
+    throw oci::Error(what + ": the target resolves to " + rel +
+                     " on procfs; mounting there is refused (it could disable security "
+                     "settings such as /proc/self/attr)");
 }
 
 void do_mount(const std::string& what, const char* source, const std::string& target,

@@ -12,6 +12,8 @@
 
 #include <climits>
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 
 #include "oci/error.hpp"
 #include "runtime/rootfs/internal.hpp"
@@ -92,6 +94,7 @@ void mount_bind(const RootContext& ctx, const oci::Mount& m, const MountOptions&
         throw oci::Error(what + ": " + e.what());
     }
     verify_inside(target.get(), ctx.root_path, what);
+    check_proc_target(target.get(), ctx.root_path, "bind", what);
     do_mount(what, source.c_str(), fd_path(target.get()), nullptr, MS_BIND | (mo.flags & MS_REC),
              nullptr);
 
@@ -112,6 +115,7 @@ void mount_fs(const RootContext& ctx, const oci::Mount& m, const MountOptions& m
         throw oci::Error(what + ": " + e.what());
     }
     verify_inside(target.get(), ctx.root_path, what);
+    check_proc_target(target.get(), ctx.root_path, m.type, what);
     std::string source = m.source.empty() ? m.type : m.source;
     unsigned long flags = mo.flags & ~(MS_SHARED | MS_SLAVE | MS_PRIVATE | MS_UNBINDABLE);
     const std::string tpath = fd_path(target.get());
@@ -168,6 +172,21 @@ void mount_one(const RootContext& ctx, const oci::Mount& m, size_t index) {
     }
 }
 
+// The mount point of the mount holding `path` (longest matching mountinfo entry).
+std::string mount_point_of(const std::string& path) {
+    std::ifstream in("/proc/self/mountinfo");
+    std::string line, best = "/";
+    while (std::getline(in, line)) {
+        std::istringstream ls(line);
+        std::string id, parent, dev, root, mp;
+        ls >> id >> parent >> dev >> root >> mp;
+        bool covers = mp == "/" || path == mp ||
+                      (path.compare(0, mp.size(), mp) == 0 && path[mp.size()] == '/');
+        if (covers && mp.size() > best.size()) best = mp;
+    }
+    return best;
+}
+
 void prepare_root(RootContext& ctx, const oci::Spec& spec) {
     unsigned long prop = rootfs_propagation(spec);
     // Our mounts must not reach the host: every mount becomes a slave (or what
@@ -179,8 +198,10 @@ void prepare_root(RootContext& ctx, const oci::Spec& spec) {
         throw oci::SysError("root.path " + ctx.opts->rootfs);
     ctx.root_path = real;
     if (prop & MS_SHARED) {
-        // pivot_root refuses a shared parent mount: keep the rootfs' own mount private.
-        mount(nullptr, ctx.root_path.c_str(), nullptr, MS_PRIVATE, nullptr);
+        // pivot_root refuses a shared parent mount, and a bind under a shared parent would
+        // propagate: make the mount holding the rootfs private (as runc does).
+        do_mount("linux.rootfsPropagation", nullptr, mount_point_of(ctx.root_path), nullptr,
+                 MS_PRIVATE, nullptr);
     }
     // The rootfs must be a mount point for pivot_root.
     do_mount("root.path " + ctx.root_path, ctx.root_path.c_str(), ctx.root_path, nullptr,
