@@ -46,9 +46,30 @@ echo "config.json: process.args set to print what the container sees"
 
 step "$(basename "$rt") run $id"
 set +e
-"$rt" --root "$root" run --bundle "$work/bundle" "$id"
+"$rt" --root "$root" run --bundle "$work/bundle" "$id" </dev/null >"$work/out"
 rc=$?
 set -e
+# the same output, with capability masks decoded to names
+python3 - "$work/out" <<'PY'
+import sys
+names = ["chown", "dac_override", "dac_read_search", "fowner", "fsetid", "kill", "setgid",
+         "setuid", "setpcap", "linux_immutable", "net_bind_service", "net_broadcast",
+         "net_admin", "net_raw", "ipc_lock", "ipc_owner", "sys_module", "sys_rawio",
+         "sys_chroot", "sys_ptrace", "sys_pacct", "sys_admin", "sys_boot", "sys_nice",
+         "sys_resource", "sys_time", "sys_tty_config", "mknod", "lease", "audit_write",
+         "audit_control", "setfcap", "mac_override", "mac_admin", "syslog", "wake_alarm",
+         "block_suspend", "audit_read", "perfmon", "bpf", "checkpoint_restore"]
+for line in open(sys.argv[1], errors="replace"):
+    line = line.rstrip("\n")
+    if line.startswith("Cap") and ":" in line:
+        mask = int(line.split(":", 1)[1].strip() or "0", 16)
+        caps = [n for i, n in enumerate(names) if mask >> i & 1]
+        line += "   " + (" ".join(caps) if caps else "(none)")
+    elif line.startswith("Seccomp:"):
+        mode = line.split(":", 1)[1].strip()
+        line += "   " + {"0": "(no filter)", "1": "(strict)", "2": "(filter)"}.get(mode, "")
+    print(line)
+PY
 echo "(exit status $rc)"
 
 step "cleaning up"

@@ -62,5 +62,7 @@ assert m and m[0]["status"] == "created" and m[0]["pid"] > 0 and m[0]["bundle"] 
   fi
   rt delete --force "$id" >/dev/null 2>&1
   out=$(ROOT=$WORK/empty-root rt list --format json 2>&1)
-  expect_match "list --format json of an empty root is [] or null" '^(\[\]|null)$' "$out"
+  if python3 -c 'import json, sys; assert json.loads(sys.argv[1]) in ([], None)' "$out" 2>/dev/null; then
+    ok "list --format json of an empty root is [] or null"
+  else not_ok "list --format json of an empty root is [] or null" "$out"; fi
 }
