@@ -140,3 +140,41 @@ section_lifecycle() {
   out=$(cd "$b" && rt run "$(new_id run)" </dev/null 2>&1)
   expect_eq "run without --bundle uses the current directory" cwd-bundle "$out"
 }
+
+# More of the command line: --no-pivot, --no-new-keyring, relative --pid-file,
+# annotations in state, --log with --log-format json, --systemd-cgroup without systemd.
+section_lifecycle_flags() {
+  local b id out
+
+  b=$(fresh_bundle /bin/echo pivot-less)
+  expect_eq "run --no-pivot" pivot-less "$(rt run --no-pivot --bundle "$b" "$(new_id flags)" </dev/null 2>&1)"
+  expect_eq "run --no-new-keyring" pivot-less "$(rt run --no-new-keyring --bundle "$b" "$(new_id flags)" </dev/null 2>&1)"
+
+  b=$(fresh_bundle sleep 100)
+  cfg_set "$b" annotations '{"org.rampart.test": "yes"}'
+  id=$(new_id flags)
+  (cd "$WORK" && rt create --bundle "$b" --pid-file rel.pid "$id" </dev/null >"$WORK/out" 2>&1)
+  expect_eq "relative --pid-file is relative to the caller's cwd" "$(state_field "$id" pid)" "$(cat "$WORK/rel.pid" 2>/dev/null)"
+  expect_eq "state carries the config's annotations" '{"org.rampart.test": "yes"}' "$(state_field "$id" annotations)"
+  rt delete --force "$id" >/dev/null 2>&1
+
+  b=$(fresh_bundle true)
+  rm -rf "$b/rootfs"
+  rt --log "$WORK/json.log" --log-format json create --bundle "$b" "$(new_id flags)" </dev/null >/dev/null 2>&1
+  if python3 -c '
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+assert any(l.get("level") == "error" and l.get("msg") and l.get("time") for l in lines)
+' "$WORK/json.log" 2>/dev/null; then
+    ok "--log FILE --log-format json: the error is a JSON line with level, msg, time"
+  else not_ok "--log FILE --log-format json: the error is a JSON line with level, msg, time" "$(head -c 600 "$WORK/json.log" 2>&1)"; fi
+
+  if [ ! -d /run/systemd/system ]; then
+    b=$(fresh_bundle true)
+    cfg_set "$b" linux.cgroupsPath '"system.slice:rampart:it"'
+    rt --systemd-cgroup run --bundle "$b" "$(new_id flags)" </dev/null >"$WORK/out" 2>"$WORK/err"
+    if [ $? -ne 0 ] && grep -qi systemd "$WORK/err"; then ok "--systemd-cgroup without systemd: a clear error naming systemd"; else
+      not_ok "--systemd-cgroup without systemd: a clear error naming systemd" "$(cat "$WORK/err")"
+    fi
+  else skip "--systemd-cgroup without systemd" "systemd runs here"; fi
+}

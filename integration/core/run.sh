@@ -8,7 +8,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../lib.sh"
 suite_init core "$1"
 
-for part in cli lifecycle process mounts hooks terminal safety errors; do
+for part in cli lifecycle process seccomp mounts hooks terminal safety errors; do
   source "$here/$part.sh"
 done
 
@@ -28,7 +28,7 @@ fresh_bundle() {
 # run_in BUNDLE: `run` a fresh container of BUNDLE; its stdout+stderr on stdout.
 run_in() { rt run --bundle "$1" "$(new_id)" </dev/null 2>&1; }
 
-sections=${CORE_ONLY:-cli lifecycle process mounts hooks terminal safety errors}
+sections=${CORE_ONLY:-cli lifecycle lifecycle_flags process seccomp mounts hooks terminal safety errors}
 for s in $sections; do
   echo "# --- $s"
   "section_$s"
