@@ -42,7 +42,13 @@ struct Decisions {
     std::string policy_file;  // "(embedded)" when none
     std::string profile;      // matched [[profile]] name, "" when none
     std::string landlock;     // Landlock TOML selected by profile/annotation, "" when none
+    bool exec = false;        // an exec's process, not a create
+    std::string time;         // RFC 3339 UTC, set when the record is written
+    std::string refusal;      // the one line the user sees; "" when allowed
     std::vector<Decision> items;
+    bool refused() const { return !refusal.empty(); }
+    // {"time","container_id","bundle","policy","profile","exec","decisions":[{"kind",
+    //  "rule","detail"}],"result":"allowed"|"refused"} (+ "landlock", "refusal" when set)
     oci::json::Value to_json() const;
 };
 
