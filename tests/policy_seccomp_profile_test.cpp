@@ -85,7 +85,9 @@ TEST(PolicySeccompProfile, ArchAndKernelFilters) {
     auto s390 = resolve_docker_profile(docker_default_seccomp(), target({}, "s390x"));
     // the generic clone rule excludes s390; the s390 one (arg 1) applies
     for (const auto& r : s390.syscalls) {
-        if (r.names == std::vector<std::string>{"clone"}) EXPECT_EQ(r.args.at(0).index, 1u);
+        if (r.names == std::vector<std::string>{"clone"}) {
+            EXPECT_EQ(r.args.at(0).index, 1u);
+        }
     }
     auto old = resolve_docker_profile(docker_default_seccomp(), target({}, "amd64", 4, 4));
     EXPECT_FALSE(allows(old, "ptrace"));  // minKernel 4.8
