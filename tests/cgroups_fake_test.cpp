@@ -307,3 +307,20 @@ TEST(CgroupsStats, HugepageSizes) {
     std::sort(s.begin(), s.end());
     EXPECT_EQ(s, (std::vector<std::string>{"1GB", "2MB"}));
 }
+
+TEST(CgroupsFakeV1, CheckBeforeUpdateRefusesLimitBelowUsage) {
+    FakeTree t;
+    t.file("memory/c/memory.limit_in_bytes", "");
+    t.file("memory/c/memory.usage_in_bytes", "10485760\n");
+    Layout l{Mode::V1, "", {{"memory", t.root() + "/memory"}}, {}};
+    auto m = Manager::open("/c", "c", l, "");
+    oci::Resources r;
+    r.memory = oci::MemoryResources{};
+    r.memory->limit = 1 << 20;
+    r.memory->check_before_update = true;
+    EXPECT_THROW(m->apply(r), oci::Error);
+    EXPECT_EQ(t.read("memory/c/memory.limit_in_bytes"), "");
+    r.memory->limit = 20 << 20;
+    m->apply(r);
+    EXPECT_EQ(t.read("memory/c/memory.limit_in_bytes"), std::to_string(20 << 20));
+}

@@ -101,11 +101,23 @@ void apply_v2(const Target& t, const Place& p, const oci::MemoryResources& m) {
     // kernel / kernelTCP do not exist on v2 (ignored, as runc does); useHierarchy is always on.
 }
 
+// checkBeforeUpdate: refuse a limit below what the cgroup uses now (the kernel would
+// reclaim or OOM-kill instead).
+void check_usage(const Place& p, const oci::MemoryResources& m) {
+    if (!m.check_before_update || !*m.check_before_update || !m.limit || *m.limit <= 0) return;
+    auto usage = read_file(p.dir + (p.v2() ? "/memory.current" : "/memory.usage_in_bytes"));
+    auto v = usage ? parse_u64(trim(*usage)) : std::nullopt;
+    if (v && *v > static_cast<uint64_t>(*m.limit))
+        throw oci::Error(kField + ".limit: memory controller: new limit " + std::to_string(*m.limit) +
+                         " is below the current usage " + std::to_string(*v) + " (checkBeforeUpdate)");
+}
+
 }  // namespace
 
 void apply_memory(const Target& t, const oci::MemoryResources& m) {
     if (!any_set(m)) return;
     Place p = t.require("memory", kField);
+    check_usage(p, m);
     if (p.v2())
         apply_v2(t, p, m);
     else
