@@ -236,8 +236,9 @@ TEST(CgroupsFakeV1, DevicesDenyAllThenRulesInOrder) {
     oci::DeviceCgroupRule fuse{false, "c", 10, 229, "rwm"};
     r.devices = {deny_all, null_dev, fuse};
     m->apply(r);
-    // The fake keeps the last write only: the final deny is the fuse rule.
-    EXPECT_EQ(t.read("devices/c/devices.allow"), "c 1:3 rwm");
+    // The fake keeps the last write only: the final deny is the fuse rule, the final allow
+    // the last of runc's always-allowed devices.
+    EXPECT_EQ(t.read("devices/c/devices.allow"), "c 10:200 rwm");
     EXPECT_EQ(t.read("devices/c/devices.deny"), "c 10:229 rwm");
 }
 
@@ -323,4 +324,22 @@ TEST(CgroupsFakeV1, CheckBeforeUpdateRefusesLimitBelowUsage) {
     r.memory->limit = 20 << 20;
     m->apply(r);
     EXPECT_EQ(t.read("memory/c/memory.limit_in_bytes"), std::to_string(20 << 20));
+}
+
+TEST(CgroupsDevices, ResourcesForAddsLinuxDevicesAndDenyAll) {
+    oci::Linux linux;
+    oci::Device d;
+    d.type = "c";
+    d.path = "/dev/fuse";
+    d.major = 10;
+    d.minor = 229;
+    linux.devices.push_back(d);
+    auto r = resources_for(linux);
+    ASSERT_EQ(r.devices.size(), 2u);
+    EXPECT_FALSE(r.devices[0].allow);  // no rules given: deny everything first
+    EXPECT_EQ(r.devices[0].type, "a");
+    EXPECT_TRUE(r.devices[1].allow);
+    EXPECT_EQ(r.devices[1].major, 10);
+    EXPECT_EQ(r.devices[1].minor, 229);
+    EXPECT_EQ(default_allowed_devices().size(), 11u);
 }

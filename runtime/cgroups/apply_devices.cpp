@@ -99,8 +99,28 @@ void attach_device_program(const std::string& cgroup_dir, const std::vector<BpfI
     }
 }
 
-void apply_devices(const Target& t, const std::vector<oci::DeviceCgroupRule>& rules) {
-    if (rules.empty()) return;
+std::vector<oci::DeviceCgroupRule> default_allowed_devices() {
+    auto c = [](std::optional<int64_t> major, std::optional<int64_t> minor, const char* access) {
+        return oci::DeviceCgroupRule{true, "c", major, minor, access};
+    };
+    return {c({}, {}, "m"), oci::DeviceCgroupRule{true, "b", {}, {}, "m"},
+            c(1, 3, "rwm"),  c(1, 8, "rwm"), c(1, 7, "rwm"), c(5, 0, "rwm"), c(1, 5, "rwm"), c(1, 9, "rwm"),
+            c(5, 2, "rwm"),  c(136, {}, "rwm"), c(10, 200, "rwm")};
+}
+
+oci::Resources resources_for(const oci::Linux& linux) {
+    oci::Resources r = linux.resources.value_or(oci::Resources{});
+    if (r.devices.empty()) r.devices.push_back(oci::DeviceCgroupRule{false, "a", {}, {}, "rwm"});
+    for (const auto& d : linux.devices)
+        if (d.type == "c" || d.type == "b" || d.type == "u")
+            r.devices.push_back(oci::DeviceCgroupRule{true, d.type == "b" ? "b" : "c", d.major, d.minor, "rwm"});
+    return r;
+}
+
+void apply_devices(const Target& t, const std::vector<oci::DeviceCgroupRule>& given) {
+    if (given.empty()) return;
+    std::vector<oci::DeviceCgroupRule> rules = given;
+    for (auto& d : default_allowed_devices()) rules.push_back(d);
     const std::string field = "linux.resources.devices";
     Place p = t.place("devices");
     if (!p && !t.v2_dir.empty() && t.layout.mode == Mode::V2) p = Place{Place::V2, t.v2_dir};

@@ -46,6 +46,14 @@ const char* mode_name(Mode m);  // "v1" "v2" "hybrid"
 // cgroup per hierarchy). Refuses ".." components and systemd "slice:prefix:name" paths.
 std::string resolve_cgroups_path(const std::string& cgroups_path, const std::string& id);
 
+// What create() should give Manager::apply for a spec: linux.resources with the device
+// rules runc enforces: the spec's rules (deny-all when there are none), then an allow rule
+// for every linux.devices entry. apply() appends runc's always-allowed devices (mknod of
+// any, null, zero, full, random, urandom, tty, ptmx, pts, net/tun) to any non-empty list.
+oci::Resources resources_for(const oci::Linux& linux);
+// runc's always-allowed device rules (appended by apply()).
+std::vector<oci::DeviceCgroupRule> default_allowed_devices();
+
 class Manager {
 public:
     virtual ~Manager() = default;
