@@ -10,6 +10,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <fstream>
 
 #include "child_helpers.hpp"
@@ -328,6 +329,8 @@ TEST_F(RootfsSetup, UserNamespaceBindsDevicesAndKeepsLockedFlags) {
     spec.mounts = {
         mnt("/dev", "tmpfs", "tmpfs", {"nosuid", "mode=755"}),
         mnt("/data", "bind", locked, {"rbind", "ro"}),
+        // No network namespace of its own: sysfs falls back to a bind of the host's /sys.
+        mnt("/sys", "sysfs", "sysfs", {"nosuid", "noexec", "nodev", "ro"}),
     };
     rootfs::Options opts = options();
     opts.in_user_ns = true;
@@ -347,6 +350,7 @@ TEST_F(RootfsSetup, UserNamespaceBindsDevicesAndKeepsLockedFlags) {
         check(read_text("/data/f") == "locked", "bind content");
         int fd = open("/data/g", O_CREAT | O_WRONLY, 0644);
         check(fd < 0 && errno == EROFS, "ro bind writable in the user namespace");
+        check(fs_type("/sys") == SYSFS_MAGIC && mkdir_errno("/sys/x") == EROFS, "/sys fallback");
     });
     EXPECT_TRUE(r.ok()) << r.describe();
 }
@@ -369,6 +373,31 @@ TEST_F(RootfsSetup, TargetsOnProcfsAreRefusedExceptLxcfsFiles) {
         enter_mount_namespace();
         rootfs::setup(spec, opts);
         check(read_text("/proc/uptime") == "one file", "LXCFS-style bind on /proc/uptime");
+    });
+    EXPECT_TRUE(r.ok()) << r.describe();
+}
+
+TEST_F(RootfsSetup, SetupIsFast) {
+    oci::Spec spec = base_spec();
+    spec.linux->masked_paths = std::vector<std::string>{"/proc/acpi", "/proc/kcore", "/proc/keys",
+        "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
+        "/proc/scsi", "/sys/firmware"};
+    spec.linux->readonly_paths = std::vector<std::string>{"/proc/asound", "/proc/bus", "/proc/fs",
+        "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"};
+    spec.mounts.push_back(mnt("/dev/mqueue", "mqueue", "mqueue", {"nosuid", "noexec", "nodev"}));
+    rootfs::Options opts = options();
+    auto r = run_in_child([&] {
+        enter_mount_namespace();
+        auto t0 = std::chrono::steady_clock::now();
+        rootfs::setup(spec, opts);
+        auto t1 = std::chrono::steady_clock::now();
+        rootfs::finalize(spec);
+        auto t2 = std::chrono::steady_clock::now();
+        std::printf("[ info ] setup %.2f ms, finalize %.2f ms\n",
+                    std::chrono::duration<double, std::milli>(t1 - t0).count(),
+                    std::chrono::duration<double, std::milli>(t2 - t1).count());
+        std::fflush(stdout);
+        check(std::chrono::duration<double, std::milli>(t2 - t0).count() < 500, "setup too slow");
     });
     EXPECT_TRUE(r.ok()) << r.describe();
 }

@@ -2,12 +2,15 @@
 #include <gtest/gtest.h>
 #include <seccomp.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/utsname.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <csignal>
+#include <cstring>
 
 #include "child_helpers.hpp"
 #include "oci/error.hpp"
@@ -189,4 +192,57 @@ TEST(Seccomp, LargeProfileCompilesFast) {
     EXPECT_LT(ms, 200.0) << "compile took " << ms << " ms";
     std::printf("[ info ] %zu syscalls -> %zu BPF instructions in %.2f ms\n", names.size(),
                 prog.insns.size(), ms);
+}
+
+TEST(Seccomp, ListenerFdSentWithTheState) {
+    rampart::testing::TempDir dir;
+    const std::string path = dir.path() + "/listener.sock";
+    int srv = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    ASSERT_GE(srv, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path.c_str());
+    ASSERT_EQ(bind(srv, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+    ASSERT_EQ(listen(srv, 1), 0);
+
+    int pipefd[2];
+    ASSERT_EQ(pipe2(pipefd, O_CLOEXEC), 0);
+    oci::State st;
+    st.oci_version = "1.2.0";
+    st.id = "ctr1";
+    st.status = "creating";
+    st.pid = 4242;
+    st.bundle = "/b";
+    security::send_seccomp_listener(path, "meta-data", st, pipefd[0]);
+
+    int conn = accept4(srv, nullptr, nullptr, SOCK_CLOEXEC);
+    ASSERT_GE(conn, 0);
+    char buf[8192];
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
+    iovec iov{buf, sizeof(buf)};
+    msghdr mh{};
+    mh.msg_iov = &iov;
+    mh.msg_iovlen = 1;
+    mh.msg_control = control;
+    mh.msg_controllen = sizeof(control);
+    ssize_t n = recvmsg(conn, &mh, MSG_CMSG_CLOEXEC);
+    ASSERT_GT(n, 0);
+    std::string text(buf, n);
+    cmsghdr* cm = CMSG_FIRSTHDR(&mh);
+    ASSERT_NE(cm, nullptr);
+    ASSERT_EQ(cm->cmsg_type, SCM_RIGHTS);
+    int got;
+    std::memcpy(&got, CMSG_DATA(cm), sizeof(int));
+    // The received fd is the pipe's read end: write on ours, read on theirs.
+    ASSERT_EQ(write(pipefd[1], "z", 1), 1);
+    char c = 0;
+    EXPECT_EQ(read(got, &c, 1), 1);
+    EXPECT_EQ(c, 'z');
+    EXPECT_NE(text.find("\"fds\":[\"seccompFd\"]"), std::string::npos) << text;
+    EXPECT_NE(text.find("\"pid\":4242"), std::string::npos) << text;
+    EXPECT_NE(text.find("\"metadata\":\"meta-data\""), std::string::npos) << text;
+    EXPECT_NE(text.find("\"id\":\"ctr1\""), std::string::npos) << text;
+    for (int fd : {got, conn, srv, pipefd[0], pipefd[1]}) close(fd);
+
+    EXPECT_THROW(security::send_seccomp_listener(dir.path() + "/nobody.sock", "", st, 0), oci::Error);
 }

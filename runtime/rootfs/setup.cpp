@@ -131,17 +131,17 @@ void mount_fs(const RootContext& ctx, const oci::Mount& m, const MountOptions& m
         int err = errno;
         // In a user namespace without its own network namespace sysfs cannot be mounted,
         // and mqueue without its own ipc namespace: bind the host's instead (as runc does).
-        if ((err == EPERM || err == EBUSY) && (m.type == "sysfs" || m.type == "mqueue")) {
-            const char* host = m.type == "sysfs" ? "/sys" : "/dev/mqueue";
+        const char* host = m.type == "sysfs" ? "/sys" : m.type == "mqueue" ? "/dev/mqueue" : nullptr;
+        if (ctx.opts->in_user_ns && (err == EPERM || err == EBUSY) && host &&
+            access(host, F_OK) == 0) {
             do_mount(what, host, tpath, nullptr, MS_BIND | MS_REC, nullptr);
             if (flags & ~kNotRemountable) {
                 UniqueFd mounted = reopen(ctx, m.destination, what);
                 remount_bind(what, fd_path(mounted.get()), flags & ~kNotRemountable);
             }
         } else {
-            errno = err;
-            do_mount(what, source.c_str(), tpath, m.type.c_str(), flags,
-                     mo.data.empty() ? nullptr : mo.data.c_str());
+            throw oci::SysError(
+                what + ": mount " + m.type + (mo.data.empty() ? "" : " (" + mo.data + ")"), err);
         }
     }
     if (lower.valid()) {
