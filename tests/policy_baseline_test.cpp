@@ -314,3 +314,18 @@ TEST(PolicyBaseline, EnforcementMerge) {
     EXPECT_EQ(Enforcement{}.action_for("x"), Action::Deny);
     EXPECT_STREQ(action_name(Action::Fix), "fix");
 }
+
+TEST(PolicyBaseline, ReadmeExampleParses) {
+    std::ifstream f(RAMPART_SOURCE_DIR "/README.md");
+    ASSERT_TRUE(f) << "README.md";
+    std::string text((std::istreambuf_iterator<char>(f)), {});
+    size_t at = text.find("A worked example, `/etc/rampart/policy.toml`:");
+    ASSERT_NE(at, std::string::npos);
+    size_t start = text.find("```toml\n", at);
+    size_t end = text.find("```", start + 8);
+    ASSERT_NE(end, std::string::npos);
+    Baseline b = parse_policy(text.substr(start + 8, end - start - 8), "README.md");
+    EXPECT_EQ(b.profiles.size(), 2u);
+    EXPECT_EQ(b.enforcement.action_for("forbidden_capabilities"), Action::Fix);
+    EXPECT_EQ(b.limits.max_pids, 4096);
+}
