@@ -144,4 +144,12 @@ TEST_F(Resolve, MkdirInRootCreatesInsideThroughHostileLinks) {
     EXPECT_NO_THROW(rootfs::mkdir_in_root(root_fd_, "/a/b", false));
     EXPECT_THROW(rootfs::mkdir_in_root(root_fd_, "/a/b/file/sub", false), oci::SysError);
     EXPECT_THROW(rootfs::mkdir_in_root(root_fd_, "/loop1/sub", false), oci::SysError);
+    // Errors name the path as resolved inside the root.
+    try {
+        rootfs::mkdir_in_root(root_fd_, "/chain1/file/sub", false);
+        ADD_FAILURE() << "created below a regular file";
+    } catch (const oci::SysError& e) {
+        EXPECT_EQ(std::string(e.what()),
+                  "resolve /chain1/file/sub inside the root: /a/b/file: Not a directory");
+    }
 }

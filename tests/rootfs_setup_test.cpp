@@ -188,6 +188,9 @@ TEST_F(RootfsSetup, HostileSymlinkTargetsMountInsideTheRoot) {
     spec.mounts.push_back(mnt("/data", "bind", src_, {"rbind", "ro"}));
     spec.mounts.push_back(mnt("/uptmp/single", "bind", "single", {"bind"}));  // relative to bundle
     spec.mounts.push_back(mnt("/copy", "tmpfs", "tmpfs", {"tmpcopyup", "mode=700"}));
+    symlink((tmp_.path() + "/elsewhere").c_str(), (rootfs_ + "/cwdlink").c_str());
+    spec.process = oci::Process{};
+    spec.process->cwd = "/cwdlink/work";  // a missing cwd is created, inside the root
     rootfs::Options opts = options();
     const std::string outside = outside_;
 
@@ -208,6 +211,7 @@ TEST_F(RootfsSetup, HostileSymlinkTargetsMountInsideTheRoot) {
               "tmpcopyup did not copy");
         struct stat st;
         check(stat("/copy", &st) == 0 && (st.st_mode & 0777) == 0700, "tmpfs mode option");
+        check(chdir("/cwdlink/work") == 0, "process.cwd not created");
     });
     EXPECT_TRUE(r.ok()) << r.describe();
     // Nothing was created or mounted on the host side; the root got the directories.
@@ -215,6 +219,8 @@ TEST_F(RootfsSetup, HostileSymlinkTargetsMountInsideTheRoot) {
     EXPECT_TRUE(exists(rootfs_ + outside_));
     EXPECT_FALSE(exists("/etc/rampart-test-dir"));
     EXPECT_TRUE(exists(rootfs_ + "/tmp/single"));
+    EXPECT_FALSE(exists(tmp_.path() + "/elsewhere"));
+    EXPECT_TRUE(exists(rootfs_ + tmp_.path() + "/elsewhere/work"));
 }
 
 TEST_F(RootfsSetup, MaskedReadonlyPathsAndReadonlyRoot) {

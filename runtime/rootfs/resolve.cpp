@@ -70,7 +70,8 @@ UniqueFd walk(int root_fd, const std::string& path, Create create) {
     std::vector<UniqueFd> stack;  // directories below the root; empty: at the root
     std::deque<std::string> todo = split(path);
     int links = 0;
-    std::string walked;  // for error messages: the components handled so far
+    std::string walked;  // for error messages: the resolved path so far, inside the root
+    auto pop_walked = [&] { walked.erase(walked.empty() ? 0 : walked.rfind('/')); };
     auto cur = [&] { return stack.empty() ? root_fd : stack.back().get(); };
 
     while (!todo.empty()) {
@@ -78,6 +79,7 @@ UniqueFd walk(int root_fd, const std::string& path, Create create) {
         todo.pop_front();
         if (name == "..") {
             if (!stack.empty()) stack.pop_back();  // ".." at the root stays at the root
+            pop_walked();
             continue;
         }
         walked += "/" + name;
@@ -97,7 +99,11 @@ UniqueFd walk(int root_fd, const std::string& path, Create create) {
             std::string target = read_link(fd.get(), walked);
             if (target.empty())
                 throw oci::SysError("resolve " + path + ": empty symlink " + walked, ENOENT);
-            if (target[0] == '/') stack.clear();  // absolute: relative to the container root
+            pop_walked();  // the link is replaced by its target
+            if (target[0] == '/') {  // absolute: relative to the container root
+                stack.clear();
+                walked.clear();
+            }
             std::deque<std::string> parts = split(target);
             todo.insert(todo.begin(), parts.begin(), parts.end());
             continue;

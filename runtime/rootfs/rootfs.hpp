@@ -23,7 +23,8 @@ struct Options {
 // sets rootfsPropagation (default rslave), makes the rootfs a mount point, performs
 // spec.mounts in order (every runc option: bind/rbind, ro, nosuid, nodev, noexec, atime
 // flags, propagation flags, data options; proc, sysfs, tmpfs, devpts, mqueue, cgroup;
-// missing targets created inside the root), default devices + linux.devices, /dev
+// missing targets created inside the root), process.cwd created when missing (inside the
+// root, as runc does), default devices + linux.devices, /dev
 // symlinks (fd, stdin, stdout, stderr, ptmx, core), /dev/console when console_path is set,
 // then pivot_root (or chroot when no_pivot) and chdir("/").
 // Errors: "mounts[3] /data: bind /srv/x: No such file or directory".

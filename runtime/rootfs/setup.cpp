@@ -241,6 +241,16 @@ void setup(const oci::Spec& spec, const Options& opts) {
 
     for (size_t i = 0; i < spec.mounts.size(); ++i) mount_one(ctx, spec.mounts[i], i);
 
+    // Like runc, a missing process.cwd is created (inside the root, after the mounts so it
+    // is not hidden under one).
+    if (spec.process && !spec.process->cwd.empty() && spec.process->cwd != "/") {
+        try {
+            mkdir_in_root(ctx.root_fd.get(), spec.process->cwd, false);
+        } catch (const oci::Error& e) {
+            throw oci::Error("process.cwd " + spec.process->cwd + ": " + e.what());
+        }
+    }
+
     if (needs_dev_setup(spec)) {
         create_devices(ctx, spec);
         setup_dev_symlinks(ctx);
