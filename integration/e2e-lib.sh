@@ -51,7 +51,9 @@ e2e_summary() {
   local suite=$1
   echo "# $suite: $E2E_PASS passed, $E2E_FAIL failed, $E2E_SKIP skipped"
   if [ "$E2E_FAIL" -gt 0 ]; then
-    echo "# $suite failed: ${E2E_FAILED_NAMES[*]}"
+    local n
+    echo "# $suite failed:"
+    for n in "${E2E_FAILED_NAMES[@]}"; do echo "#   $n"; done
     return 1
   fi
   return 0
