@@ -62,7 +62,10 @@ Decisions apply(oci::Spec& spec, const Baseline& b, const Context& ctx, const Ho
 Decisions apply_exec(oci::Process& process, const oci::Spec& container, const Baseline& b,
                      const Context& ctx, const Host& host);
 
-// Appends one JSON line; returns "" or the reason it could not (never throws).
+// "2026-12-03T19:07:26.123456Z", for Decisions::time.
+std::string now_rfc3339();
+
+// Appends one JSON line (stamping the time when unset); returns "" or the reason it could not (never throws).
 std::string append_decision_log(const std::string& path, const Decisions& d);
 
 }  // namespace rampart::policy

@@ -12,8 +12,6 @@
 namespace rampart::policy {
 namespace json = oci::json;
 
-namespace {
-
 std::string now_rfc3339() {
     struct timespec ts {};
     clock_gettime(CLOCK_REALTIME, &ts);
@@ -24,6 +22,8 @@ std::string now_rfc3339() {
     snprintf(buf + n, sizeof buf - n, ".%06ldZ", ts.tv_nsec / 1000);
     return buf;
 }
+
+namespace {
 
 // mkdir -p for the log's directory (0750 for what it creates).
 bool make_dirs(const std::string& dir) {

@@ -20,6 +20,7 @@ Baseline load_or_refuse(const Source& src) {
 }
 
 void log_and_check(const Baseline& b, Decisions& d) {
+    if (d.time.empty()) d.time = now_rfc3339();
     if (std::string err = append_decision_log(b.decision_log, d); !err.empty())
         d.items.push_back(Decision{"warn", "decision_log", "cannot write the decision log: " + err});
     if (d.refused()) throw Refused(d.refusal);

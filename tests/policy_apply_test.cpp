@@ -545,3 +545,43 @@ TEST(PolicyApply, ColdStartCost) {
     EXPECT_EQ(profile.syscalls.size(), docker_default_seccomp().syscalls.size());
     EXPECT_LT(seccomp_us + toml_us, 2000.0);
 }
+
+TEST(PolicyApply, EnforceCreateRefusesAndLogs) {
+    char tmpl[] = "/tmp/rampart-policy-enf-XXXXXX";
+    fs::path dir = ::mkdtemp(tmpl);
+    std::string pol = (dir / "p.toml").string();
+    std::ofstream(pol) << "decision_log = \"" << (dir / "log/d.log").string() << "\"\n"
+                       << "[limits]\nforbidden_capabilities = [\"CAP_SYS_ADMIN\"]\n";
+    oci::Spec s = docker_spec();
+    s.process->capabilities->bounding.push_back("CAP_SYS_ADMIN");
+    try {
+        enforce_create(s, Context{"id1", "/b", false}, Source{pol});
+        FAIL() << "not refused";
+    } catch (const Refused& e) {
+        EXPECT_EQ(std::string(e.what()), "policy: CAP_SYS_ADMIN is not allowed (limits.forbidden_capabilities in " + pol + ")");
+    }
+    oci::Spec ok = docker_spec();
+    Decisions d = enforce_create(ok, Context{"id2", "/b", false}, Source{pol});
+    EXPECT_FALSE(d.time.empty());
+    std::ifstream in(dir / "log/d.log");
+    std::string l1, l2;
+    std::getline(in, l1);
+    std::getline(in, l2);
+    EXPECT_NE(l1.find("\"container_id\":\"id1\""), std::string::npos);
+    EXPECT_NE(l2.find("\"result\":\"allowed\""), std::string::npos);
+    // Malformed: fail closed, the message names file:line.
+    std::ofstream(pol) << "[limits]\nmax_pids = \"x\"\n";
+    try {
+        enforce_create(ok, Context{"id3", "/b", false}, Source{pol});
+        FAIL() << "not refused";
+    } catch (const Refused& e) {
+        EXPECT_EQ(std::string(e.what()), "policy: " + pol + ":2: limits.max_pids: expected an integer, got a string");
+    }
+    // exec goes through the same file
+    std::ofstream(pol) << "decision_log = \"\"\n[limits]\nforbid_root_user = true\n";
+    oci::Process p = *ok.process;
+    EXPECT_THROW(enforce_exec(p, ok, Context{"id2", "/b", true}, Source{pol}), Refused);
+    p.user.uid = 1000;
+    EXPECT_TRUE(enforce_exec(p, ok, Context{"id2", "/b", true}, Source{pol}).exec);
+    fs::remove_all(dir);
+}
