@@ -69,6 +69,14 @@ struct Scheduler {
     bool operator==(const Scheduler&) const = default;
 };
 
+// process.execCPUAffinity (1.2+): CPU lists for the exec'd process, "0-3,7".
+struct ExecCPUAffinity {
+    std::string initial;
+    std::string final;
+
+    bool operator==(const ExecCPUAffinity&) const = default;
+};
+
 struct Process {
     bool terminal = false;
     std::optional<ConsoleSize> console_size;
@@ -86,6 +94,7 @@ struct Process {
     std::optional<std::string> selinux_label;
     std::optional<IOPriority> io_priority;
     std::optional<Scheduler> scheduler;
+    std::optional<ExecCPUAffinity> exec_cpu_affinity;  // not supported: refused by validate()
 
     bool operator==(const Process&) const = default;
 };
@@ -315,8 +324,24 @@ struct IntelRdt {
     std::string clos_id;
     std::string l3_cache_schema;
     std::string mem_bw_schema;
+    std::vector<std::string> schemata;  // 1.3
+    bool enable_monitoring = false;     // 1.3
 
     bool operator==(const IntelRdt&) const = default;
+};
+
+struct NetDevice {
+    std::string name;  // name inside the container; empty: keep the host name
+
+    bool operator==(const NetDevice&) const = default;
+};
+
+struct MemoryPolicy {
+    std::string mode;  // MPOL_*
+    std::string nodes;
+    std::vector<std::string> flags;
+
+    bool operator==(const MemoryPolicy&) const = default;
 };
 
 struct TimeOffset {
@@ -342,6 +367,8 @@ struct Linux {
     std::optional<std::string> mount_label;
     std::optional<IntelRdt> intel_rdt;
     std::optional<PersonalityDomain> personality;
+    std::map<std::string, NetDevice> net_devices;   // 1.2; not supported: refused by validate()
+    std::optional<MemoryPolicy> memory_policy;      // 1.3; not supported: refused by validate()
 
     const Namespace* find_namespace(const std::string& type) const {
         for (const auto& ns : namespaces)

@@ -184,6 +184,8 @@ Linux read_linux(const Reader& r, const Value& v, const std::string& path) {
         r.get(*f, "closID", p, rdt.clos_id);
         r.get(*f, "l3CacheSchema", p, rdt.l3_cache_schema);
         r.get(*f, "memBwSchema", p, rdt.mem_bw_schema);
+        r.get(*f, "schemata", p, rdt.schemata);
+        r.get(*f, "enableMonitoring", p, rdt.enable_monitoring);
         l.intel_rdt = std::move(rdt);
     }
     if (auto* f = field(v, "personality")) {
@@ -193,6 +195,25 @@ Linux read_linux(const Reader& r, const Value& v, const std::string& path) {
         r.get(*f, "domain", p, pd.domain);
         r.get(*f, "flags", p, pd.flags);
         l.personality = std::move(pd);
+    }
+    if (auto* f = field(v, "netDevices")) {
+        std::string p = join(path, "netDevices");
+        for (const auto& [k, dev] : r.object(*f, p)) {
+            std::string kp = join(p, k);
+            r.object(dev, kp);
+            NetDevice nd;
+            r.get(dev, "name", kp, nd.name);
+            l.net_devices[k] = std::move(nd);
+        }
+    }
+    if (auto* f = field(v, "memoryPolicy")) {
+        std::string p = join(path, "memoryPolicy");
+        r.object(*f, p);
+        MemoryPolicy mp;
+        r.get(*f, "mode", p, mp.mode);
+        r.get(*f, "nodes", p, mp.nodes);
+        r.get(*f, "flags", p, mp.flags);
+        l.memory_policy = std::move(mp);
     }
     return l;
 }
@@ -276,6 +297,8 @@ Value write_linux(const Linux& l) {
         put_nonempty(x, "closID", l.intel_rdt->clos_id);
         put_nonempty(x, "l3CacheSchema", l.intel_rdt->l3_cache_schema);
         put_nonempty(x, "memBwSchema", l.intel_rdt->mem_bw_schema);
+        put_nonempty(x, "schemata", l.intel_rdt->schemata);
+        if (l.intel_rdt->enable_monitoring) put(x, "enableMonitoring", true);
         put(o, "intelRdt", std::move(x));
     }
     if (l.personality) {
@@ -283,6 +306,22 @@ Value write_linux(const Linux& l) {
         put(x, "domain", l.personality->domain);
         put_nonempty(x, "flags", l.personality->flags);
         put(o, "personality", std::move(x));
+    }
+    if (!l.net_devices.empty()) {
+        Value x = detail::object();
+        for (const auto& [k, nd] : l.net_devices) {
+            Value y = detail::object();
+            put_nonempty(y, "name", nd.name);
+            put(x, k.c_str(), std::move(y));
+        }
+        put(o, "netDevices", std::move(x));
+    }
+    if (l.memory_policy) {
+        Value x = detail::object();
+        put(x, "mode", l.memory_policy->mode);
+        put_nonempty(x, "nodes", l.memory_policy->nodes);
+        put_nonempty(x, "flags", l.memory_policy->flags);
+        put(o, "memoryPolicy", std::move(x));
     }
     return o;
 }
@@ -350,6 +389,14 @@ Process read_process(const Reader& r, const Value& v, const std::string& path) {
         r.get(*f, "deadline", sp, s.deadline);
         r.get(*f, "period", sp, s.period);
         p.scheduler = std::move(s);
+    }
+    if (auto* f = field(v, "execCPUAffinity")) {
+        std::string ap = join(path, "execCPUAffinity");
+        r.object(*f, ap);
+        ExecCPUAffinity a;
+        r.get(*f, "initial", ap, a.initial);
+        r.get(*f, "final", ap, a.final);
+        p.exec_cpu_affinity = std::move(a);
     }
     return p;
 }
@@ -420,6 +467,12 @@ Value write_process(const Process& p) {
         put_opt(x, "deadline", s.deadline);
         put_opt(x, "period", s.period);
         put(o, "scheduler", std::move(x));
+    }
+    if (p.exec_cpu_affinity) {
+        Value x = detail::object();
+        put_nonempty(x, "initial", p.exec_cpu_affinity->initial);
+        put_nonempty(x, "final", p.exec_cpu_affinity->final);
+        put(o, "execCPUAffinity", std::move(x));
     }
     return o;
 }

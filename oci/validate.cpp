@@ -311,8 +311,14 @@ void check_linux(const Checker& c, const Spec& spec, const Linux& l) {
             c.fail("linux.personality.flags[0]", "unknown flag " + quote(pd.flags[0]));
     }
     if (l.intel_rdt && !(l.intel_rdt->clos_id.empty() && l.intel_rdt->l3_cache_schema.empty() &&
-                         l.intel_rdt->mem_bw_schema.empty()))
+                         l.intel_rdt->mem_bw_schema.empty() && l.intel_rdt->schemata.empty() &&
+                         !l.intel_rdt->enable_monitoring))
         c.fail("linux.intelRdt", "Intel RDT is not supported by rampart");
+    // Asked-for features that cannot be honoured are refused rather than silently dropped.
+    if (!l.net_devices.empty())
+        c.fail("linux.netDevices." + l.net_devices.begin()->first,
+               "moving network devices into the container is not supported by rampart");
+    if (l.memory_policy) c.fail("linux.memoryPolicy", "NUMA memory policy is not supported by rampart");
     (void)spec;
 }
 
@@ -359,6 +365,9 @@ void validate_process(const Process& p, const std::string& file, const std::stri
         if (s.nice && (*s.nice < -20 || *s.nice > 19))
             c.fail(Checker::join(base, "scheduler.nice"), "must be -20..19");
     }
+    if (p.exec_cpu_affinity &&
+        !(p.exec_cpu_affinity->initial.empty() && p.exec_cpu_affinity->final.empty()))
+        c.fail(Checker::join(base, "execCPUAffinity"), "not supported by rampart");
 }
 
 void validate(const Spec& spec, const std::string& file) {

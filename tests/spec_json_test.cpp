@@ -208,7 +208,8 @@ const char* kFull = R"({
     "selinuxLabel": "system_u:system_r:container_t:s0",
     "ioPriority": {"class": "IOPRIO_CLASS_BE", "priority": 4},
     "scheduler": {"policy": "SCHED_DEADLINE", "nice": -5, "priority": 3, "flags": ["SCHED_FLAG_RECLAIM"],
-                  "runtime": 100, "deadline": 200, "period": 300}
+                  "runtime": 100, "deadline": 200, "period": 300},
+    "execCPUAffinity": {"initial": "0-3", "final": "1"}
   },
   "root": {"path": "/abs/rootfs", "readonly": true},
   "hostname": "h",
@@ -270,8 +271,11 @@ const char* kFull = R"({
     "maskedPaths": ["/proc/kcore"],
     "readonlyPaths": ["/proc/sys"],
     "mountLabel": "system_u:object_r:container_file_t:s0",
-    "intelRdt": {"closID": "c", "l3CacheSchema": "L3:0=ff", "memBwSchema": "MB:0=50"},
-    "personality": {"domain": "LINUX32", "flags": ["f"]}
+    "intelRdt": {"closID": "c", "l3CacheSchema": "L3:0=ff", "memBwSchema": "MB:0=50",
+                 "schemata": ["L2:0=f"], "enableMonitoring": true},
+    "personality": {"domain": "LINUX32", "flags": ["f"]},
+    "netDevices": {"eth1": {"name": "net0"}, "eth2": {}},
+    "memoryPolicy": {"mode": "MPOL_BIND", "nodes": "0-1", "flags": ["MPOL_F_STATIC_NODES"]}
   }
 })";
 
@@ -341,6 +345,10 @@ TEST(SpecJson, FullDocumentKeepsEveryField) {
     EXPECT_EQ(s.linux->seccomp->listener_metadata, "meta");
     EXPECT_EQ(s.linux->intel_rdt->mem_bw_schema, "MB:0=50");
     EXPECT_EQ(s.linux->personality->flags.size(), 1u);
+    EXPECT_EQ(s.linux->net_devices.at("eth1").name, "net0");
+    EXPECT_EQ(s.linux->memory_policy->nodes, "0-1");
+    EXPECT_TRUE(s.linux->intel_rdt->enable_monitoring);
+    EXPECT_EQ(s.process->exec_cpu_affinity->final, "1");
     EXPECT_EQ(s.linux->mount_label, "system_u:object_r:container_file_t:s0");
     expect_round_trip(s);
     // The written document carries every input member (compare the sets of leaf paths).

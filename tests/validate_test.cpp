@@ -280,6 +280,15 @@ TEST(Validate, LinuxMisc) {
     s = base();
     s.linux->intel_rdt = oci::IntelRdt{"clos1", "", ""};
     EXPECT_EQ(error_of(s), "config.json: linux.intelRdt: Intel RDT is not supported by rampart");
+    s = base();
+    s.linux->net_devices["eth1"] = oci::NetDevice{"net0"};
+    EXPECT_EQ(error_of(s), "config.json: linux.netDevices.eth1: moving network devices into the container is not supported by rampart");
+    s = base();
+    s.linux->memory_policy = oci::MemoryPolicy{"MPOL_BIND", "0", {}};
+    EXPECT_EQ(error_of(s), "config.json: linux.memoryPolicy: NUMA memory policy is not supported by rampart");
+    s = base();
+    s.process->exec_cpu_affinity = oci::ExecCPUAffinity{"0-1", ""};
+    EXPECT_EQ(error_of(s), "config.json: process.execCPUAffinity: not supported by rampart");
 }
 
 TEST(Validate, Resources) {
