@@ -335,3 +335,22 @@ TEST(CgroupsKernel, FailedCreateRemovesWhatItMade) {
     m->destroy();
     for (auto& d : m->dirs()) EXPECT_FALSE(path_exists(d)) << d;
 }
+
+TEST(CgroupsKernel, DestroyRefusesACgroupWithLiveProcesses) {
+    Layout l;
+    if (!kernel_ok(l)) GTEST_SKIP() << "needs root and cgroups";
+    TopGuard guard{l};
+    auto m = Manager::open(test_top() + "/live", "live", l);
+    m->create();
+    Child c;
+    c.start([] { return 0; });
+    m->add_pid(c.pid);
+    auto t0 = std::chrono::steady_clock::now();
+    EXPECT_THROW(m->destroy(), oci::Error);
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(1));
+    for (auto& d : m->dirs()) EXPECT_TRUE(path_exists(d)) << d;
+    c.release();
+    c.wait_exit();
+    m->destroy();
+    for (auto& d : m->dirs()) EXPECT_FALSE(path_exists(d)) << d;
+}

@@ -199,10 +199,17 @@ public:
         auto remove = [&](const Hierarchy& h) {
             std::string dir = h.dir();
             int err = 0;
-            // Processes that were just killed leave the cgroup asynchronously.
-            for (int attempt = 0, wait = 1; attempt < 12; ++attempt, wait = std::min(wait * 2, 100)) {
+            // Processes that were just killed leave the cgroup asynchronously: retry for
+            // about half a second, but give up at once on live processes after a while
+            // (a cgroup shared with others, or a caller that did not kill first).
+            for (int attempt = 0, wait = 1; attempt < 10; ++attempt, wait = std::min(wait * 2, 100)) {
                 err = remove_tree(dir);
                 if (err != EBUSY) break;
+                if (attempt >= 4) {
+                    std::vector<pid_t> live;
+                    collect_pids(dir, live);
+                    if (!live.empty()) break;
+                }
                 sleep_ms(wait);
             }
             if (err != 0) {
