@@ -26,7 +26,7 @@ section_errors() {
   b=$(fresh_bundle true)
   head -c 200 "$BASE/config.json" >"$b/config.json"
   id=$(new_id bad)
-  refused "truncated config.json" 'config\.json.*(line|column)' "$id" "$b"
+  refused "truncated config.json" 'config\.json.*([0-9]+:[0-9]+|line|column)' "$id" "$b"
   expect_nothing_left "truncated config.json" "$id" "$b"
   echo '{"ociVersion": "1.0.2", "process": {"args": 7}, "root": {"path": "rootfs"}}' >"$b/config.json"
   id=$(new_id bad)
