@@ -1,0 +1,336 @@
+// `create`, parent side: validate, lock, state "creating", clone the init, cgroup (in a
+// thread, concurrently), uid/gid maps, createRuntime hooks, wait for "ready", state
+// "created". Any failure removes every trace (process, cgroup, state directory).
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cerrno>
+#include <cstdlib>
+
+#include "oci/bundle.hpp"
+#include "oci/error.hpp"
+#include "oci/json.hpp"
+#include "runtime/container/cgroup.hpp"
+#include "runtime/container/container.hpp"
+#include "runtime/container/hooks.hpp"
+#include "runtime/container/init.hpp"
+#include "runtime/container/namespaces.hpp"
+#include "runtime/container/seccomp_cache.hpp"
+#include "runtime/container/sync.hpp"
+#include "runtime/container/terminal.hpp"
+#include "runtime/security/seccomp.hpp"
+
+namespace rampart::container {
+namespace {
+
+std::string absolute(const std::string& path) {
+    char buf[PATH_MAX];
+    if (path.empty()) {
+        if (!::getcwd(buf, sizeof buf)) throw oci::SysError("getcwd");
+        return buf;
+    }
+    if (!::realpath(path.c_str(), buf)) throw oci::SysError("bundle " + path);
+    return buf;
+}
+
+// Systemd socket activation passes fds 3.. with LISTEN_FDS; they travel into the
+// container like --preserve-fds (runc does the same).
+int listen_fds() {
+    const char* n = std::getenv("LISTEN_FDS");
+    const char* p = std::getenv("LISTEN_PID");
+    if (!n || !*n) return 0;
+    if (p && *p && std::atoi(p) != ::getpid()) return 0;
+    int v = std::atoi(n);
+    return v > 0 ? v : 0;
+}
+
+// Slots 3..3+n-1 that are not open would otherwise be taken by the runtime's own fds,
+// which would then leak into the container: fill them with /dev/null first.
+void reserve_preserved_slots(int n) {
+    for (int fd = 3; fd < 3 + n; ++fd) {
+        if (::fcntl(fd, F_GETFD) >= 0) continue;
+        int nul = ::open("/dev/null", O_RDWR);
+        if (nul < 0) throw oci::SysError("open /dev/null");
+        if (nul != fd) {
+            ::dup2(nul, fd);
+            ::close(nul);
+        }
+    }
+}
+
+void write_pid_file(const std::string& path, pid_t pid) {
+    std::string tmp = path + ".rampart-tmp";
+    UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+    if (!fd.valid()) throw oci::SysError("--pid-file " + path);
+    std::string s = std::to_string(pid);
+    if (::write(fd.get(), s.data(), s.size()) != static_cast<ssize_t>(s.size()))
+        throw oci::SysError("--pid-file " + path);
+    fd.reset();
+    if (::rename(tmp.c_str(), path.c_str()) != 0) {
+        ::unlink(tmp.c_str());
+        throw oci::SysError("--pid-file " + path);
+    }
+}
+
+void write_oom_score_adj(pid_t pid, int value) {
+    std::string path = "/proc/" + std::to_string(pid) + "/oom_score_adj";
+    UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
+    std::string s = std::to_string(value);
+    if (!fd.valid() || ::write(fd.get(), s.data(), s.size()) != static_cast<ssize_t>(s.size()))
+        throw oci::SysError("process.oomScoreAdj " + s);
+}
+
+void reap(pid_t pid) {
+    if (pid <= 0) return;
+    int st;
+    while (::waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+    }
+}
+
+std::string describe_exit(pid_t pid) {
+    int st = 0;
+    pid_t r;
+    while ((r = ::waitpid(pid, &st, 0)) < 0 && errno == EINTR) {
+    }
+    if (r != pid) return "container init exited before it was ready";
+    if (WIFSIGNALED(st))
+        return "container init was killed by signal " + std::to_string(WTERMSIG(st)) +
+               " before it was ready";
+    return "container init exited with status " + std::to_string(WEXITSTATUS(st)) +
+           " before it was ready";
+}
+
+// Undoes a partial create unless dismissed.
+struct Cleanup {
+    pid_t child = -1;
+    pid_t init = -1;
+    CgroupSetup* cgroup = nullptr;
+    Handle* handle = nullptr;
+    std::string pid_file;
+    bool armed = true;
+    ~Cleanup() {
+        if (!armed) return;
+        if (init > 0 && init != child) ::kill(init, SIGKILL);
+        if (child > 0) {
+            ::kill(child, SIGKILL);
+            reap(child);
+        }
+        if (init > 0 && init != child) {
+            // Not our child (slow path): wait until it is gone from its cgroup.
+            for (int i = 0; i < 1000 && ::kill(init, 0) == 0; ++i) ::usleep(1000);
+        }
+        if (cgroup) cgroup->destroy();
+        if (handle) {
+            try {
+                handle->remove();
+            } catch (...) {
+            }
+        }
+    }
+};
+
+}  // namespace
+
+Created create(const Store& store, const CreateOptions& o) {
+    const int preserve = o.preserve_fds + listen_fds();
+    reserve_preserved_slots(preserve);
+    Store::check_id(o.id);
+    {
+        struct stat st;
+        if (::stat((store.root() + "/" + o.id).c_str(), &st) == 0)
+            throw oci::Error("container " + o.id + " already exists");
+    }
+    const std::string bundle = absolute(o.bundle);
+    oci::Spec spec = oci::load_bundle(bundle);
+    // policy: enforce here
+
+    if (!spec.process) throw oci::Error("config.json: process: missing (nothing to run)");
+    if (!spec.root) throw oci::Error("config.json: root: missing");
+    if (!spec.linux) spec.linux.emplace();
+    const oci::Process& proc = *spec.process;
+    if (proc.terminal && o.console_socket.empty() && !o.proxy_terminal)
+        throw oci::Error("process.terminal is true but no --console-socket was given");
+    if (!proc.terminal && !o.console_socket.empty())
+        throw oci::Error("--console-socket given but process.terminal is false");
+    if (!spec.linux->find_namespace("mount"))
+        throw oci::Error("config.json: linux.namespaces: a mount namespace is required");
+
+    NamespacePlan plan = plan_namespaces(spec);
+    security::SeccompProgram seccomp_prog;
+    const bool has_seccomp = spec.linux->seccomp.has_value();
+    if (has_seccomp) seccomp_prog = load_seccomp(*spec.linux->seccomp, store.root());
+
+    std::string rootfs = spec.root->path;
+    if (rootfs.empty() || rootfs[0] != '/') rootfs = bundle + "/" + rootfs;
+    rootfs = absolute(rootfs);
+
+    Created out{store.create(o.id), Record{}, UniqueFd{}, proc.terminal};
+    Handle& h = out.handle;
+    Record& r = out.record;
+    CgroupSetup cgroup(spec.linux->cgroups_path, o.id,
+                       spec.linux->resources ? &*spec.linux->resources : nullptr);
+    Cleanup cleanup;
+    cleanup.handle = &h;
+
+    r.oci_version = spec.oci_version;
+    r.id = o.id;
+    r.status = "creating";
+    r.bundle = bundle;
+    r.rootfs = rootfs;
+    r.created = rfc3339_now();
+    r.owner = ::geteuid();
+    r.cgroups_path = spec.linux->cgroups_path;
+    r.systemd_cgroup = o.systemd_cgroup;
+    r.new_pid_ns = plan.new_pid;
+    r.has_poststart = spec.hooks && !spec.hooks->poststart.empty();
+    r.has_poststop = spec.hooks && !spec.hooks->poststop.empty();
+    r.annotations = spec.annotations;
+    h.write(r);
+    // The effective spec (after policy): exec, start's and delete's hooks read it.
+    h.write_file("config.json", oci::json::serialize(oci::spec_to_json(spec)));
+
+    const std::string fifo = h.path("exec.fifo");
+    if (::mkfifoat(h.fd(), "exec.fifo", 0600) != 0) throw oci::SysError("mkfifo " + fifo);
+    UniqueFd fifo_fd(::openat(h.fd(), "exec.fifo", O_RDWR | O_NONBLOCK | O_CLOEXEC));
+    if (!fifo_fd.valid()) throw oci::SysError("open " + fifo);
+
+    UniqueFd console, console_peer;
+    if (proc.terminal) {
+        if (!o.console_socket.empty()) {
+            console = connect_console_socket(o.console_socket);
+        } else {
+            int sv[2];
+            if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+                throw oci::SysError("socketpair");
+            console = UniqueFd(sv[1]);
+            console_peer = UniqueFd(sv[0]);
+        }
+    }
+    int sv[2];
+    if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
+        throw oci::SysError("socketpair");
+    UniqueFd sync(sv[0]), sync_child(sv[1]);
+
+    InitConfig cfg;
+    cfg.spec = &spec;
+    cfg.plan = &plan;
+    cfg.seccomp = has_seccomp ? &seccomp_prog : nullptr;
+    cfg.id = o.id;
+    cfg.bundle = bundle;
+    cfg.rootfs = rootfs;
+    cfg.no_pivot = o.no_pivot;
+    cfg.no_new_keyring = o.no_new_keyring;
+    cfg.sync_fd = sync_child.get();
+    cfg.console_fd = console.get();
+    cfg.fifo_fd = fifo_fd.get();
+    cfg.preserve_fds = preserve;
+    if (int lf = listen_fds(); lf > 0) {
+        cfg.extra_env.push_back("LISTEN_FDS=" + std::to_string(lf));
+        cfg.extra_env.push_back("LISTEN_PID=1");
+    }
+    cfg.close_fds = {h.fd(), sync.get()};
+    if (console_peer.valid()) cfg.close_fds.push_back(console_peer.get());
+
+    // One clone, made while the process is still single-threaded (the cgroup thread
+    // starts right after): the child may use the heap safely.
+    const long flags = (plan.fast ? plan.clone_flags : 0) | SIGCHLD;
+    pid_t child = static_cast<pid_t>(::syscall(SYS_clone, flags, nullptr, nullptr, nullptr, nullptr));
+    if (child < 0) throw oci::SysError("clone the container init");
+    if (child == 0) init_main(cfg);
+    cleanup.child = child;
+    cleanup.init = child;
+    cleanup.cgroup = &cgroup;
+    cgroup.start();
+    sync_child.reset();
+    console.reset();
+    fifo_fd.reset();
+
+    auto fail_from_child = [&](const std::string& fallback) -> oci::Error {
+        Message m;
+        try {
+            while (recv_msg(sync.get(), m))
+                if (m.type == Msg::Error) return oci::Error(m.text);
+        } catch (...) {
+        }
+        if (cleanup.init == child) {
+            cleanup.child = -1;  // reaped by describe_exit
+            return oci::Error(describe_exit(child));
+        }
+        return oci::Error(fallback);
+    };
+
+    pid_t init = child;
+    if (!plan.fast) {
+        for (;;) {
+            Message m;
+            if (!recv_msg(sync.get(), m)) throw fail_from_child("container init failed");
+            if (m.type == Msg::Error) throw oci::Error(m.text);
+            if (m.type == Msg::MapsNeeded) {
+                write_id_maps(m.value, *spec.linux, ::geteuid() != 0);
+                send_msg(sync.get(), Msg::MapsDone);
+            } else if (m.type == Msg::InitPid) {
+                init = m.value;
+                cleanup.init = init;
+                break;
+            }
+        }
+        if (init != child) {
+            reap(child);
+            cleanup.child = -1;
+        }
+    } else if (plan.new_user) {
+        write_id_maps(child, *spec.linux, ::geteuid() != 0);
+    }
+    if (proc.oom_score_adj) write_oom_score_adj(init, *proc.oom_score_adj);
+    cgroup.place(init);
+
+    oci::State hs;
+    hs.oci_version = spec.oci_version;
+    hs.id = o.id;
+    hs.status = "creating";
+    hs.pid = init;
+    hs.bundle = bundle;
+    hs.annotations = spec.annotations;
+    if (spec.hooks && (!spec.hooks->prestart.empty() || !spec.hooks->create_runtime.empty())) {
+        const std::string js = oci::json::serialize(oci::state_to_json(hs));
+        run_hooks(spec.hooks->prestart, js, "prestart");
+        run_hooks(spec.hooks->create_runtime, js, "createRuntime");
+    }
+    try {
+        send_msg(sync.get(), Msg::Go);
+    } catch (const oci::Error&) {
+        throw fail_from_child("container init failed");
+    }
+    for (;;) {
+        Message m;
+        if (!recv_msg(sync.get(), m)) throw fail_from_child("container init failed");
+        if (m.type == Msg::Error) throw oci::Error(m.text);
+        if (m.type == Msg::SeccompFd) {
+            UniqueFd listener(m.fd);
+            hs.status = "creating";
+            security::send_seccomp_listener(spec.linux->seccomp->listener_path,
+                                            spec.linux->seccomp->listener_metadata, hs,
+                                            listener.get());
+        } else if (m.type == Msg::Ready) {
+            break;
+        }
+    }
+    if (console_peer.valid()) out.console_master = receive_fd(console_peer.get());
+
+    r.status = "created";
+    r.pid = init;
+    r.pid_start = process_start_time(init);
+    h.write(r);
+    if (!o.pid_file.empty()) write_pid_file(o.pid_file, init);
+    cleanup.armed = false;
+    return out;
+}
+
+}  // namespace rampart::container

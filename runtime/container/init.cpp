@@ -1,0 +1,251 @@
+#include "runtime/container/init.hpp"
+
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <linux/keyctl.h>
+#include <poll.h>
+#include <sched.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "oci/bundle.hpp"
+#include "oci/error.hpp"
+#include "oci/json.hpp"
+#include "runtime/container/hooks.hpp"
+#include "runtime/container/sync.hpp"
+#include "runtime/container/terminal.hpp"
+#include "runtime/process/process.hpp"
+#include "runtime/rootfs/rootfs.hpp"
+
+namespace rampart::container {
+namespace {
+
+void reset_signals() {
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    struct sigaction sa{};
+    sa.sa_handler = SIG_DFL;
+    for (int s = 1; s < NSIG; ++s)
+        if (s != SIGKILL && s != SIGSTOP) ::sigaction(s, &sa, nullptr);
+}
+
+// A session keyring of its own, named after the container (as runc does), so the
+// container never sees the host's keys.
+void join_session_keyring(const std::string& id) {
+    long key = ::syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, id.c_str());
+    if (key < 0) {
+        if (errno == ENOSYS) return;
+        throw oci::SysError("join session keyring");
+    }
+    char desc[512];
+    long n = ::syscall(SYS_keyctl, KEYCTL_DESCRIBE, key, desc, sizeof desc - 1);
+    if (n <= 0) return;
+    desc[std::min<long>(n, sizeof desc - 1)] = 0;
+    // "type;uid;gid;perm;description": allow "search" to the user (runc's 0x080000).
+    const char* p = desc;
+    for (int i = 0; i < 3 && p; ++i) {
+        p = std::strchr(p, ';');
+        if (p) ++p;
+    }
+    if (!p) return;
+    unsigned long perm = std::strtoul(p, nullptr, 16);
+    ::syscall(SYS_keyctl, KEYCTL_SETPERM, key, perm | 0x080000UL);
+}
+
+void write_sysctls(const std::map<std::string, std::string>& sysctl) {
+    for (const auto& [key, value] : sysctl) {
+        std::string path = "/proc/sys/";
+        for (char c : key) path.push_back(c == '.' ? '/' : c);
+        if (key.find("..") != std::string::npos || key.find('/') != std::string::npos)
+            throw oci::Error("linux.sysctl." + key + ": invalid name");
+        int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+        if (fd < 0) throw oci::SysError("linux.sysctl." + key + ": open " + path);
+        ssize_t w = ::write(fd, value.data(), value.size());
+        int err = errno;
+        ::close(fd);
+        if (w != static_cast<ssize_t>(value.size()))
+            throw oci::SysError("linux.sysctl." + key + ": write \"" + value + "\"", err);
+    }
+}
+
+void set_names(const oci::Spec& spec) {
+    if (!spec.hostname.empty() && ::sethostname(spec.hostname.data(), spec.hostname.size()) != 0)
+        throw oci::SysError("hostname \"" + spec.hostname + "\"");
+    if (!spec.domainname.empty() &&
+        ::setdomainname(spec.domainname.data(), spec.domainname.size()) != 0)
+        throw oci::SysError("domainname \"" + spec.domainname + "\"");
+}
+
+void prepare_fds(int preserve) {
+    for (int fd = 3; fd < 3 + preserve; ++fd) {
+        int flags = ::fcntl(fd, F_GETFD);
+        if (flags >= 0) ::fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC);
+    }
+    // Everything else the runtime holds is closed by execve.
+    if (::syscall(SYS_close_range, 3 + preserve, ~0U, CLOSE_RANGE_CLOEXEC) != 0) {
+        for (int fd = 3 + preserve; fd < 65536; ++fd) {
+            int flags = ::fcntl(fd, F_GETFD);
+            if (flags >= 0) ::fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+        }
+    }
+}
+
+void wait_for_start(int fifo_fd) {
+    for (;;) {
+        pollfd p{fifo_fd, POLLIN, 0};
+        int n = ::poll(&p, 1, -1);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw oci::SysError("wait for start");
+        char b;
+        ssize_t r = ::read(fifo_fd, &b, 1);
+        if (r == 1) return;
+        if (r < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+        throw oci::SysError("read exec.fifo");
+    }
+}
+
+std::string hook_state(const InitConfig& c, const char* status) {
+    oci::State st;
+    st.oci_version = c.spec->oci_version;
+    st.id = c.id;
+    st.status = status;
+    st.pid = ::getpid();
+    st.bundle = c.bundle;
+    st.annotations = c.spec->annotations;
+    return oci::json::serialize(oci::state_to_json(st));
+}
+
+[[noreturn]] void exec_user_process(const std::string& exe, const oci::Process& proc,
+                                    const std::vector<std::string>& env) {
+    std::vector<char*> argv, envp;
+    for (const auto& a : proc.args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
+    envp.push_back(nullptr);
+    ::execve(exe.c_str(), argv.data(), envp.data());
+    throw oci::SysError("exec " + exe);
+}
+
+void run_init(const InitConfig& c, bool& ready_sent) {
+    const oci::Spec& spec = *c.spec;
+    const NamespacePlan& plan = *c.plan;
+    const oci::Process& proc = *spec.process;
+
+    reset_signals();
+    for (int fd : c.close_fds) ::close(fd);
+    ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+
+    if (!plan.fast) {
+        enter_namespaces(plan, spec, c.sync_fd);
+        if (plan.fork_init) {
+            pid_t g = ::fork();
+            if (g < 0) throw oci::SysError("fork the container init");
+            if (g > 0) {
+                send_msg(c.sync_fd, Msg::InitPid, g);
+                ::_exit(0);
+            }
+            // The intermediate exits now: no parent-death signal for the real init.
+        } else {
+            send_msg(c.sync_fd, Msg::InitPid, ::getpid());
+        }
+    }
+
+    Message m;
+    if (!recv_msg(c.sync_fd, m)) ::_exit(1);  // the runtime went away
+    if (m.type != Msg::Go) throw oci::Error("unexpected message from the runtime");
+
+    if (plan.fast && plan.new_user) {
+        (void)::setresgid(0, 0, 0);
+        (void)::setresuid(0, 0, 0);
+    }
+    if (plan.new_cgroup && ::unshare(CLONE_NEWCGROUP) != 0)
+        throw oci::SysError("unshare cgroup namespace");
+    if (::setsid() < 0) throw oci::SysError("setsid");
+    set_names(spec);
+    if (!c.no_new_keyring) join_session_keyring(c.id);
+
+    // createContainer hooks: in the container's namespaces, paths resolved in the runtime's
+    // filesystem (before the root changes).
+    if (spec.hooks && !spec.hooks->create_container.empty())
+        run_hooks(spec.hooks->create_container, hook_state(c, "creating"), "createContainer");
+
+    rootfs::Options ro;
+    ro.rootfs = c.rootfs;
+    ro.bundle = c.bundle;
+    ro.no_pivot = c.no_pivot;
+    ro.in_user_ns = plan.new_user || (!plan.joins.empty() && plan.joins.front().flag == CLONE_NEWUSER);
+    ro.new_cgroup_ns = plan.new_cgroup;
+    rootfs::setup(spec, ro);
+
+    if (proc.terminal) setup_terminal(c.console_fd, proc.console_size);
+    if (spec.linux) write_sysctls(spec.linux->sysctl);
+    rootfs::finalize(spec);
+
+    if (::chdir(proc.cwd.c_str()) != 0) throw oci::SysError("process.cwd " + proc.cwd);
+    std::vector<std::string> env = process::complete_env(proc.env, proc.user.uid);
+    env.insert(env.end(), c.extra_env.begin(), c.extra_env.end());
+    if (proc.args.empty()) throw oci::Error("process.args: must not be empty");
+    const std::string exe = process::find_executable(proc.args[0], env, proc.cwd);
+
+    process::apply_rlimits(proc.rlimits);
+    const bool nnp = proc.no_new_privileges.value_or(false);
+    int listener = -1;
+    // Without no_new_privs the filter needs CAP_SYS_ADMIN: install it before dropping it.
+    if (c.seccomp && !nnp) listener = security::install_seccomp(*c.seccomp);
+    process::apply_user(proc.user);
+    process::apply_capabilities(proc.capabilities ? &*proc.capabilities : nullptr);
+    // security: MAC label (AppArmor/SELinux) and Landlock go here.
+    if (nnp) process::set_no_new_privs();
+    if (c.seccomp && nnp) listener = security::install_seccomp(*c.seccomp);
+    if (listener >= 0) {
+        send_msg(c.sync_fd, Msg::SeccompFd, 0, {}, listener);
+        ::close(listener);
+    }
+
+    prepare_fds(c.preserve_fds);
+    ::prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+    send_msg(c.sync_fd, Msg::Ready);
+    ready_sent = true;
+    ::close(c.sync_fd);
+
+    wait_for_start(c.fifo_fd);
+    ::close(c.fifo_fd);
+    if (spec.hooks && !spec.hooks->start_container.empty())
+        run_hooks(spec.hooks->start_container, hook_state(c, "created"), "startContainer");
+    exec_user_process(exe, proc, env);
+}
+
+}  // namespace
+
+void init_main(const InitConfig& cfg) noexcept {
+    bool ready_sent = false;
+    std::string error;
+    try {
+        run_init(cfg, ready_sent);
+    } catch (const std::exception& e) {
+        error = e.what();
+    } catch (...) {
+        error = "container init failed";
+    }
+    if (!ready_sent) {
+        try {
+            send_msg(cfg.sync_fd, Msg::Error, 0, error);
+        } catch (...) {
+        }
+    } else {
+        // Nobody listens any more: the container's stderr is the only place left.
+        std::string line = "rampart: " + error + "\n";
+        (void)!::write(2, line.data(), line.size());
+    }
+    ::_exit(ready_sent ? 127 : 1);
+}
+
+}  // namespace rampart::container
