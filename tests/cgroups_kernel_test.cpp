@@ -185,6 +185,26 @@ TEST(CgroupsKernel, HostLifecycle) {
     EXPECT_EQ(c.wait_exit(), 0);  // /dev/null allowed, /dev/zero denied by the cgroup
     EXPECT_EQ(m->oom_kills(), 0u);
 
+    // memory + swap updates in both directions need the right write order on v1
+    if (!v1_mount(l, "memory").empty() && path_exists(mem + "/memory.memsw.limit_in_bytes")) {
+        oci::Resources up;
+        up.memory = oci::MemoryResources{};
+        up.memory->limit = 128 << 20;
+        up.memory->swap = 256 << 20;
+        m->apply(up);
+        EXPECT_EQ(rd(mem + "/memory.limit_in_bytes"), std::to_string(128 << 20));
+        EXPECT_EQ(rd(mem + "/memory.memsw.limit_in_bytes"), std::to_string(256 << 20));
+        up.memory->limit = 32 << 20;
+        up.memory->swap = 32 << 20;
+        m->apply(up);
+        EXPECT_EQ(rd(mem + "/memory.limit_in_bytes"), std::to_string(32 << 20));
+        EXPECT_EQ(rd(mem + "/memory.memsw.limit_in_bytes"), std::to_string(32 << 20));
+        up.memory->limit = -1;
+        up.memory->swap.reset();
+        m->apply(up);  // unlimited memory lifts the swap limit too (runc)
+        EXPECT_EQ(rd(mem + "/memory.memsw.limit_in_bytes"), rd(v1_mount(l, "memory") + "/memory.memsw.limit_in_bytes"));
+    }
+
     // update: only what is given changes
     oci::Resources u;
     u.pids = oci::PidsResources{-1};
