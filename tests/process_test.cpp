@@ -148,6 +148,23 @@ TEST(Capabilities, NullMeansNoneAndUnknownAreIgnored) {
     EXPECT_TRUE(r2.ok()) << r2.describe();
 }
 
+TEST(Capabilities, ThoseTheRuntimeLacksAreLeftOutAndNamed) {
+    // As on a host whose bounding set lacks a capability: --privileged asks for all of
+    // them; what the runtime does not hold is skipped (runc fails), the rest granted.
+    auto r = run_in_child([] {
+        check(prctl(PR_CAPBSET_DROP, CAP_SYS_TIME, 0, 0, 0) == 0, "cannot drop CAP_SYS_TIME");
+        oci::Capabilities caps;
+        caps.bounding = caps.permitted = caps.effective = caps.inheritable = {"CAP_KILL", "CAP_SYS_TIME"};
+        caps.ambient = {"CAP_SYS_TIME"};
+        const auto missing = process::apply_capabilities(&caps);
+        check(status_hex("CapEff") == (1ull << CAP_KILL), "CapEff wrong");
+        check(status_hex("CapPrm") == (1ull << CAP_KILL), "CapPrm wrong");
+        check(status_hex("CapAmb") == 0, "CapAmb wrong");
+        check(missing == std::vector<std::string>{"CAP_SYS_TIME"}, "unavailable capabilities not named");
+    });
+    EXPECT_TRUE(r.ok()) << r.describe();
+}
+
 TEST(User, SwitchKeepsRequestedCapabilities) {
     auto r = run_in_child([] {
         oci::User u;

@@ -4,7 +4,9 @@
 // cleared it) so CAP_SETPCAP can drop the bounding set; then effective, permitted and
 // inheritable are set; ambient last (it needs each cap permitted and inheritable).
 // Capabilities the running kernel does not know (above cap_last_cap) are skipped, so a
-// config written for a newer kernel still runs.
+// config written for a newer kernel still runs. Capabilities the runtime does not hold
+// itself (outside its bounding or permitted set) are skipped too and returned: nobody
+// could grant them, and runc/crun fail `--privileged` on such hosts.
 #include <cap-ng.h>
 #include <linux/capability.h>
 #include <sys/prctl.h>
@@ -37,6 +39,19 @@ std::set<int> numbers(const std::vector<std::string>& names, int last) {
     return out;
 }
 
+// The capabilities this process could hand on: in its bounding set and permitted.
+std::set<int> held_capabilities(int last) {
+    __user_cap_header_struct hdr{_LINUX_CAPABILITY_VERSION_3, 0};
+    __user_cap_data_struct data[2]{};
+    if (syscall(SYS_capget, &hdr, data) != 0) throw oci::SysError("capget");
+    std::set<int> out;
+    for (int cap = 0; cap <= last; ++cap) {
+        const bool permitted = (data[cap / 32].permitted >> (cap % 32)) & 1u;
+        if (permitted && prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1) out.insert(cap);
+    }
+    return out;
+}
+
 void raise_effective_to_permitted() {
     __user_cap_header_struct hdr{_LINUX_CAPABILITY_VERSION_3, 0};
     __user_cap_data_struct data[2]{};
@@ -47,16 +62,26 @@ void raise_effective_to_permitted() {
 
 }  // namespace
 
-void apply_capabilities(const oci::Capabilities* caps) {
+std::vector<std::string> apply_capabilities(const oci::Capabilities* caps) {
     static const oci::Capabilities kNone;
     const oci::Capabilities& c = caps ? *caps : kNone;
     const int last = kernel_last_cap();
 
+    const std::set<int> held = held_capabilities(last);
+    std::set<int> unavailable;
+    auto grantable = [&](const std::vector<std::string>& names) {
+        std::set<int> out;
+        for (int cap : numbers(names, last)) {
+            if (held.count(cap)) out.insert(cap);
+            else unavailable.insert(cap);
+        }
+        return out;
+    };
     const std::set<int> bounding = numbers(c.bounding, last);
-    const std::set<int> effective = numbers(c.effective, last);
-    const std::set<int> permitted = numbers(c.permitted, last);
-    const std::set<int> inheritable = numbers(c.inheritable, last);
-    const std::set<int> ambient = numbers(c.ambient, last);
+    const std::set<int> effective = grantable(c.effective);
+    const std::set<int> permitted = grantable(c.permitted);
+    const std::set<int> inheritable = grantable(c.inheritable);
+    const std::set<int> ambient = grantable(c.ambient);
 
     raise_effective_to_permitted();
     for (int cap = 0; cap <= last; ++cap) {
@@ -88,6 +113,12 @@ void apply_capabilities(const oci::Capabilities* caps) {
             throw oci::SysError("process.capabilities.ambient: raise " +
                                 std::string(capng_capability_to_name(cap) ?: "?"));
     }
+    std::vector<std::string> names;
+    const auto& all = oci::all_capability_names();
+    for (int cap : unavailable)
+        names.push_back(cap < static_cast<int>(all.size()) ? all[static_cast<size_t>(cap)]
+                                                           : "CAP_" + std::to_string(cap));
+    return names;
 }
 
 }  // namespace rampart::process

@@ -19,7 +19,11 @@ void apply_user(const oci::User& user);
 
 // Sets all five sets via libcap-ng (bounding dropped first while CAP_SETPCAP is held).
 // nullptr means "no capabilities at all". Unknown names were refused by validation.
-void apply_capabilities(const oci::Capabilities* caps);
+// Capabilities the runtime itself does not hold (not in its bounding or permitted set,
+// e.g. a host whose bounding set lacks CAP_SYS_RESOURCE) cannot be granted by anyone:
+// they are left out of every set instead of failing the container (`--privileged` on
+// such a host gets what the host has) and returned, by name, for the caller to report.
+std::vector<std::string> apply_capabilities(const oci::Capabilities* caps);
 
 // prctl(PR_SET_NO_NEW_PRIVS).
 void set_no_new_privs();
