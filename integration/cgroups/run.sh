@@ -65,6 +65,21 @@ expect_match "inside: memory limit visible" '^67108864$' "$out"
 expect_match "inside: pids limit visible" '^32$' "$out"
 expect_match "inside: own cgroup is the root (cgroup namespace)" ':/$' "$out"
 
+# ------------------------------------------------------------ device rules (v1 devices.list)
+if v1 devices; then
+  B7=$(new_bundle)
+  make_bundle "$B7" sleep 100
+  cfg_py "$B7" 'c["linux"].setdefault("resources", {})["devices"] = []; c["linux"]["devices"] = [{"path": "/dev/kmsg", "type": "c", "major": 1, "minor": 11, "fileMode": 384}]'
+  id=$(new_id dev)
+  if check "create with linux.devices and no device rules" rt create --bundle "$B7" "$id"; then
+    list=$(cat "$(cg_dir "$id" devices)/devices.list")
+    expect_no_match "no rules means deny-all first (not a *:* rwm)" '^a \*:\* rwm$' "$list"
+    expect_match "linux.devices entry allowed" '^c 1:11 rwm$' "$list"
+    expect_match "runc's default devices allowed" '^c 1:3 rwm$' "$list"
+    rt delete --force "$id" >/dev/null 2>&1
+  fi
+fi
+
 # ------------------------------------------------------------ unsupported value: clear error
 B3=$(new_bundle)
 make_bundle "$B3" true

@@ -174,8 +174,10 @@ Created create(const Store& store, const CreateOptions& o) {
     Created out{store.create(o.id), Record{}, UniqueFd{}, proc.terminal};
     Handle& h = out.handle;
     Record& r = out.record;
-    CgroupSetup cgroup(spec.linux->cgroups_path, o.id,
-                       spec.linux->resources ? &*spec.linux->resources : nullptr);
+    // linux.resources plus the device rules runc enforces (deny-all without rules, an
+    // allow rule per linux.devices entry).
+    const oci::Resources cgroup_resources = cgroups::resources_for(*spec.linux);
+    CgroupSetup cgroup(spec.linux->cgroups_path, o.id, &cgroup_resources);
     Cleanup cleanup;
     cleanup.handle = &h;
 
