@@ -65,6 +65,21 @@ expect_match "inside: memory limit visible" '^67108864$' "$out"
 expect_match "inside: pids limit visible" '^32$' "$out"
 expect_match "inside: own cgroup is the root (cgroup namespace)" ':/$' "$out"
 
+# ------------------------------------------------------------ nested absolute cgroupsPath
+B8=$(new_bundle)
+make_bundle "$B8" sleep 100
+top="rampart-it-$$"
+at_cleanup "for d in /sys/fs/cgroup/*/$top/nested /sys/fs/cgroup/*/$top /sys/fs/cgroup/$top/nested /sys/fs/cgroup/$top; do rmdir \$d; done"
+id=$(new_id nest)
+cfg_set "$B8" linux.cgroupsPath "\"/$top/nested/$id\""
+if check "create with a nested cgroupsPath" rt create --bundle "$B8" "$id"; then
+  pid=$(state_field "$id" pid)
+  expect_match "init placed at the nested path" ":/$top/nested/$id\$" "$(grep pids /proc/"$pid"/cgroup)"
+  rt delete --force "$id" >/dev/null 2>&1
+  expect_eq "delete removes the leaf" "" "$(ls -d /sys/fs/cgroup/*/"$top"/nested/"$id" 2>/dev/null)"
+  expect_ne "delete keeps parents it does not own" "" "$(ls -d /sys/fs/cgroup/*/"$top"/nested 2>/dev/null)"
+fi
+
 # ------------------------------------------------------------ device rules (v1 devices.list)
 if v1 devices; then
   B7=$(new_bundle)
