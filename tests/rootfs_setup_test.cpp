@@ -407,3 +407,32 @@ TEST_F(RootfsSetup, SetupIsFast) {
     });
     EXPECT_TRUE(r.ok()) << r.describe();
 }
+
+TEST_F(RootfsSetup, RecursiveReadOnlyAndPropagationOptions) {
+    mkdir((src_ + "/sub").c_str(), 0755);
+    oci::Spec spec = base_spec();
+    spec.mounts.push_back(mnt("/rr", "bind", src_, {"rbind", "rro", "rprivate"}));
+    spec.mounts.push_back(mnt("/plain", "bind", src_, {"rbind", "ro", "rslave"}));
+    rootfs::Options opts = options();
+    const std::string sub = src_ + "/sub";
+    auto r = run_in_child([&] {
+        enter_mount_namespace();
+        if (mount("tmpfs", sub.c_str(), "tmpfs", 0, "size=1m") != 0) throw oci::SysError("tmpfs on sub");
+        rootfs::setup(spec, opts);
+        check(mkdir_errno("/rr/sub/x") == EROFS, "rro did not reach the submount");
+        check(mkdir_errno("/rr/x") == EROFS, "rro top not read-only");
+        check(mkdir_errno("/plain/x") == EROFS, "ro top not read-only");
+        check(mkdir_errno("/plain/sub/x") == 0, "plain ro must not be recursive (as runc)");
+        std::string mi = read_text("/proc/self/mountinfo");
+        std::istringstream in(mi);
+        std::string line;
+        while (std::getline(in, line)) {
+            std::istringstream ls(line);
+            std::string id, parent, dev, root, mp, mopts, opt;
+            ls >> id >> parent >> dev >> root >> mp >> mopts >> opt;
+            if (mp == "/rr") check(opt == "-", "/rr not private: " + line);
+            if (mp == "/plain") check(opt.rfind("master:", 0) == 0 || opt == "-", "/plain: " + line);
+        }
+    });
+    EXPECT_TRUE(r.ok()) << r.describe();
+}
