@@ -14,6 +14,8 @@
 
 #include "child_helpers.hpp"
 #include "oci/error.hpp"
+#include "policy/docker_default.hpp"
+#include "policy/seccomp_profile.hpp"
 #include "runtime/process/process.hpp"
 #include "runtime/security/seccomp.hpp"
 
@@ -246,3 +248,73 @@ TEST(Seccomp, ListenerFdSentWithTheState) {
 
     EXPECT_THROW(security::send_seccomp_listener(dir.path() + "/nobody.sock", "", st, 0), oci::Error);
 }
+
+TEST(Seccomp, DockerDefaultProfileCompilesAndDenies) {
+    policy::SeccompTarget target;
+    target.capabilities = {"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD",
+                           "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP",
+                           "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE"};
+    target.arch = policy::host_go_arch();
+    std::tie(target.kernel_major, target.kernel_minor) = policy::host_kernel_version();
+    oci::Seccomp s = policy::resolve_docker_profile(policy::docker_default_seccomp(), target);
+
+    auto t0 = std::chrono::steady_clock::now();
+    auto prog = security::compile_seccomp(s);
+    auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    std::printf("[ info ] docker default profile: %zu rules -> %zu BPF instructions in %.2f ms\n",
+                s.syscalls.size(), prog.insns.size(), ms);
+    EXPECT_LT(ms, 200.0);
+
+    auto r = run_in_child([&] {
+        process::set_no_new_privs();
+        security::install_seccomp(prog);
+        check(getpid() > 0, "getpid denied");
+        check(syscall(SYS_mount, "none", "/", "tmpfs", 0, nullptr) == -1 && errno == EPERM,
+              "mount allowed without CAP_SYS_ADMIN");
+        check(syscall(SYS_kexec_load, 0, 0, nullptr, 0) == -1 && errno == EPERM, "kexec_load allowed");
+        check(syscall(SYS_unshare, CLONE_NEWUSER) == -1 && errno == EPERM, "unshare allowed");
+        // personality(PER_LINUX) is allowed by an argument rule, other values are not.
+        check(syscall(SYS_personality, 0) >= 0, "personality(0) denied");
+        check(syscall(SYS_personality, 0x0040000) == -1 && errno == EPERM,
+              "personality(ADDR_NO_RANDOMIZE) allowed");
+    });
+    EXPECT_TRUE(r.ok()) << r.describe();
+}
+
+#if defined(__x86_64__)
+namespace {
+// A 32-bit (i386 ABI) system call from a 64-bit process: seccomp sees AUDIT_ARCH_I386.
+long int80(long nr) {
+    long ret;
+    asm volatile("int $0x80" : "=a"(ret) : "a"(nr) : "memory");
+    return ret;
+}
+}  // namespace
+
+TEST(Seccomp, CompatArchitectureGoesThroughItsSection) {
+    if (access("/proc/sys/abi/vsyscall32", F_OK) != 0 && int80(20) == -ENOSYS)
+        GTEST_SKIP() << "no IA32 emulation";
+    oci::Seccomp s = allow_by_default();
+    s.syscalls.push_back(rule({"getpid"}, "SCMP_ACT_ERRNO", 42));
+    auto prog = security::compile_seccomp(s);
+    auto r = run_in_child([&] {
+        process::set_no_new_privs();
+        security::install_seccomp(prog);
+        check(syscall(SYS_getpid) == -1 && errno == 42, "native getpid not denied");
+        check(int80(20) == -42, "i386 getpid (int 0x80) not denied with 42");
+        check(int80(64) > 0, "i386 getppid (int 0x80) denied");
+    });
+    EXPECT_TRUE(r.ok()) << r.describe();
+
+    // Without SCMP_ARCH_X86 in the profile a 32-bit call is a bad architecture: killed.
+    s.architectures = {"SCMP_ARCH_X86_64"};
+    prog = security::compile_seccomp(s);
+    r = run_in_child([&] {
+        process::set_no_new_privs();
+        security::install_seccomp(prog);
+        (void)int80(64);
+        throw std::runtime_error("survived a 32-bit syscall with no x86 section");
+    });
+    EXPECT_TRUE(r.killed_by(SIGSYS)) << r.describe();
+}
+#endif

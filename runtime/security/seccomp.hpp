@@ -23,6 +23,11 @@ struct SeccompProgram {
 // "linux.seccomp.syscalls[4].action".
 SeccompProgram compile_seccomp(const oci::Seccomp& seccomp);
 
+// The same filter as one libseccomp program for all architectures (what compile_seccomp
+// produced before it built one section per architecture; slower to build). Kept so tests
+// can check both programs decide every syscall the same way.
+SeccompProgram compile_seccomp_reference(const oci::Seccomp& seccomp);
+
 // Installs with seccomp(2) (TSYNC etc. from flags; NEW_LISTENER when notify). Returns the
 // listener fd or -1. Must be the last step before execve; requires no_new_privs or
 // CAP_SYS_ADMIN.
