@@ -26,6 +26,7 @@ struct CreateOptions {
     bool systemd_cgroup = false;
     int preserve_fds = 0;
     bool proxy_terminal = false;  // run without --console-socket: the pty master comes back to us
+    bool start_immediately = false;  // run: no exec.fifo, the init execs once ready
 };
 
 struct Created {
@@ -33,6 +34,7 @@ struct Created {
     Record record;
     UniqueFd console_master;  // with proxy_terminal and process.terminal
     bool terminal = false;
+    bool started = false;  // start_immediately: already running (poststart hooks still due)
 };
 
 // Everything up to "created": the init waits before execve until start.
@@ -41,6 +43,8 @@ Created create(const Store& store, const CreateOptions& opts);
 // Releases a created container. Returns warnings (failed poststart hooks).
 std::vector<std::string> start(const Store& store, const std::string& id);
 std::vector<std::string> start_locked(Handle& handle, Record& record);
+// After the init was released: poststart hooks (warnings only).
+std::vector<std::string> after_start(const Handle& handle, const Record& record);
 
 // The live status: creating, created, running, paused or stopped.
 std::string status_of(const Record& r, const Handle& h);

@@ -17,6 +17,7 @@
 #include "oci/bundle.hpp"
 #include "oci/error.hpp"
 #include "oci/json.hpp"
+#include "policy/policy.hpp"
 #include "runtime/container/cgroup.hpp"
 #include "runtime/container/container.hpp"
 #include "runtime/container/hooks.hpp"
@@ -25,6 +26,7 @@
 #include "runtime/container/seccomp_cache.hpp"
 #include "runtime/container/sync.hpp"
 #include "runtime/container/terminal.hpp"
+#include "runtime/container/timing.hpp"
 #include "runtime/security/seccomp.hpp"
 
 namespace rampart::container {
@@ -87,6 +89,22 @@ void write_oom_score_adj(pid_t pid, int value) {
         throw oci::SysError("process.oomScoreAdj " + s);
 }
 
+// clone3(2) arguments (linux/sched.h's struct clone_args, which glibc does not export).
+struct CloneArgs {
+    uint64_t flags;
+    uint64_t pidfd;
+    uint64_t child_tid;
+    uint64_t parent_tid;
+    uint64_t exit_signal;
+    uint64_t stack;
+    uint64_t stack_size;
+    uint64_t tls;
+    uint64_t set_tid;
+    uint64_t set_tid_size;
+    uint64_t cgroup;
+};
+constexpr uint64_t kCloneIntoCgroup = 0x200000000ULL;
+
 void reap(pid_t pid) {
     if (pid <= 0) return;
     int st;
@@ -140,6 +158,7 @@ struct Cleanup {
 
 Created create(const Store& store, const CreateOptions& o) {
     const int preserve = o.preserve_fds + listen_fds();
+    timing_mark("create-begin");
     reserve_preserved_slots(preserve);
     Store::check_id(o.id);
     {
@@ -149,7 +168,11 @@ Created create(const Store& store, const CreateOptions& o) {
     }
     const std::string bundle = absolute(o.bundle);
     oci::Spec spec = oci::load_bundle(bundle);
-    // policy: enforce here
+    // The policy rewrites the spec (defaults, fixes) or refuses (policy::Refused) before
+    // anything exists; the rewritten spec is what the container gets and what is saved.
+    const policy::Decisions decisions = policy::enforce_create(
+        spec, policy::Context{o.id, bundle, false}, policy::Source{o.policy_path});
+    timing_mark("bundle-loaded");
 
     if (!spec.process) throw oci::Error("config.json: process: missing (nothing to run)");
     if (!spec.root) throw oci::Error("config.json: root: missing");
@@ -161,17 +184,13 @@ Created create(const Store& store, const CreateOptions& o) {
         throw oci::Error("--console-socket given but process.terminal is false");
     if (!spec.linux->find_namespace("mount"))
         throw oci::Error("config.json: linux.namespaces: a mount namespace is required");
-
     NamespacePlan plan = plan_namespaces(spec);
-    security::SeccompProgram seccomp_prog;
-    const bool has_seccomp = spec.linux->seccomp.has_value();
-    if (has_seccomp) seccomp_prog = load_seccomp(*spec.linux->seccomp, store.root());
-
     std::string rootfs = spec.root->path;
     if (rootfs.empty() || rootfs[0] != '/') rootfs = bundle + "/" + rootfs;
     rootfs = absolute(rootfs);
 
-    Created out{store.create(o.id), Record{}, UniqueFd{}, proc.terminal};
+    // The exclusive mkdir decides who owns this id; only then may its cgroup be touched.
+    Created out{store.create(o.id), Record{}, UniqueFd{}, proc.terminal, false};
     Handle& h = out.handle;
     Record& r = out.record;
     // linux.resources plus the device rules runc enforces (deny-all without rules, an
@@ -180,6 +199,13 @@ Created create(const Store& store, const CreateOptions& o) {
     CgroupSetup cgroup(spec.linux->cgroups_path, o.id, &cgroup_resources);
     Cleanup cleanup;
     cleanup.handle = &h;
+    cleanup.cgroup = &cgroup;
+    cgroup.start();  // concurrently with the rest of the preparation below
+    timing_mark("store-created");
+
+    security::SeccompProgram seccomp_prog;
+    const bool has_seccomp = spec.linux->seccomp.has_value();
+    if (has_seccomp) seccomp_prog = load_seccomp(*spec.linux->seccomp, store.root());
 
     r.oci_version = spec.oci_version;
     r.id = o.id;
@@ -197,11 +223,14 @@ Created create(const Store& store, const CreateOptions& o) {
     h.write(r);
     // The effective spec (after policy): exec, start's and delete's hooks read it.
     h.write_file("config.json", oci::json::serialize(oci::spec_to_json(spec)));
+    h.write_file("decisions.json", oci::json::serialize(decisions.to_json()));  // for inspect
 
-    const std::string fifo = h.path("exec.fifo");
-    if (::mkfifoat(h.fd(), "exec.fifo", 0600) != 0) throw oci::SysError("mkfifo " + fifo);
-    UniqueFd fifo_fd(::openat(h.fd(), "exec.fifo", O_RDWR | O_NONBLOCK | O_CLOEXEC));
-    if (!fifo_fd.valid()) throw oci::SysError("open " + fifo);
+    UniqueFd fifo_fd;
+    if (!o.start_immediately) {
+        if (::mkfifoat(h.fd(), "exec.fifo", 0600) != 0) throw oci::SysError("mkfifo " + h.path("exec.fifo"));
+        fifo_fd = UniqueFd(::openat(h.fd(), "exec.fifo", O_RDWR | O_NONBLOCK | O_CLOEXEC));
+        if (!fifo_fd.valid()) throw oci::SysError("open " + h.path("exec.fifo"));
+    }
 
     UniqueFd console, console_peer;
     if (proc.terminal) {
@@ -220,6 +249,11 @@ Created create(const Store& store, const CreateOptions& o) {
         throw oci::SysError("socketpair");
     UniqueFd sync(sv[0]), sync_child(sv[1]);
 
+    const bool has_runtime_hooks =
+        spec.hooks && (!spec.hooks->prestart.empty() || !spec.hooks->create_runtime.empty());
+    cgroup.prepare();  // joins the thread: single-threaded again from here on
+    timing_mark("cgroup-prepared");
+
     InitConfig cfg;
     cfg.spec = &spec;
     cfg.plan = &plan;
@@ -233,6 +267,7 @@ Created create(const Store& store, const CreateOptions& o) {
     cfg.console_fd = console.get();
     cfg.fifo_fd = fifo_fd.get();
     cfg.preserve_fds = preserve;
+    cfg.wait_for_start = !o.start_immediately;
     if (int lf = listen_fds(); lf > 0) {
         cfg.extra_env.push_back("LISTEN_FDS=" + std::to_string(lf));
         cfg.extra_env.push_back("LISTEN_PID=1");
@@ -240,16 +275,39 @@ Created create(const Store& store, const CreateOptions& o) {
     cfg.close_fds = {h.fd(), sync.get()};
     if (console_peer.valid()) cfg.close_fds.push_back(console_peer.get());
 
-    // One clone, made while the process is still single-threaded (the cgroup thread
-    // starts right after): the child may use the heap safely.
-    const long flags = (plan.fast ? plan.clone_flags : 0) | SIGCHLD;
-    pid_t child = static_cast<pid_t>(::syscall(SYS_clone, flags, nullptr, nullptr, nullptr, nullptr));
-    if (child < 0) throw oci::SysError("clone the container init");
+    // One clone. With CLONE_INTO_CGROUP the init is born in its v2 cgroup; it joins the
+    // v1 hierarchies itself (cgroup.hpp explains why).
+    bool self_placed = cgroup.self_placement();
+    pid_t child = -1;
+    const uint64_t ns_flags = plan.fast ? static_cast<uint64_t>(plan.clone_flags) : 0;
+    if (self_placed) {
+        cfg.cgroup_tasks_fds = cgroup.self_tasks_fds();
+        cfg.wait_for_go = plan.new_user || has_runtime_hooks || !plan.fast;
+        CloneArgs args{};
+        args.flags = ns_flags;
+        args.exit_signal = SIGCHLD;
+        if (cgroup.v2_dir_fd() >= 0) {
+            args.flags |= kCloneIntoCgroup;
+            args.cgroup = static_cast<uint64_t>(cgroup.v2_dir_fd());
+        }
+        child = static_cast<pid_t>(::syscall(SYS_clone3, &args, sizeof args));
+        if (child < 0 && errno != ENOMEM && errno != ENOSPC && errno != EPERM && errno != EUSERS) {
+            self_placed = false;  // no clone3 / CLONE_INTO_CGROUP here: the classic way
+        } else if (child < 0) {
+            throw oci::SysError("clone the container init");
+        }
+    }
+    if (!self_placed) {
+        cfg.cgroup_tasks_fds.clear();
+        cfg.wait_for_go = true;
+        child = static_cast<pid_t>(::syscall(SYS_clone, ns_flags | SIGCHLD, nullptr, nullptr, nullptr, nullptr));
+        if (child < 0) throw oci::SysError("clone the container init");
+    }
     if (child == 0) init_main(cfg);
     cleanup.child = child;
+    timing_mark("cloned");
     cleanup.init = child;
-    cleanup.cgroup = &cgroup;
-    cgroup.start();
+    cgroup.release_fds();
     sync_child.reset();
     console.reset();
     fifo_fd.reset();
@@ -291,7 +349,7 @@ Created create(const Store& store, const CreateOptions& o) {
         write_id_maps(child, *spec.linux, ::geteuid() != 0);
     }
     if (proc.oom_score_adj) write_oom_score_adj(init, *proc.oom_score_adj);
-    cgroup.place(init);
+    if (!self_placed) cgroup.place(init);
 
     oci::State hs;
     hs.oci_version = spec.oci_version;
@@ -300,15 +358,17 @@ Created create(const Store& store, const CreateOptions& o) {
     hs.pid = init;
     hs.bundle = bundle;
     hs.annotations = spec.annotations;
-    if (spec.hooks && (!spec.hooks->prestart.empty() || !spec.hooks->create_runtime.empty())) {
+    if (has_runtime_hooks) {
         const std::string js = oci::json::serialize(oci::state_to_json(hs));
         run_hooks(spec.hooks->prestart, js, "prestart");
         run_hooks(spec.hooks->create_runtime, js, "createRuntime");
     }
-    try {
-        send_msg(sync.get(), Msg::Go);
-    } catch (const oci::Error&) {
-        throw fail_from_child("container init failed");
+    if (cfg.wait_for_go) {
+        try {
+            send_msg(sync.get(), Msg::Go);
+        } catch (const oci::Error&) {
+            throw fail_from_child("container init failed");
+        }
     }
     for (;;) {
         Message m;
@@ -316,7 +376,6 @@ Created create(const Store& store, const CreateOptions& o) {
         if (m.type == Msg::Error) throw oci::Error(m.text);
         if (m.type == Msg::SeccompFd) {
             UniqueFd listener(m.fd);
-            hs.status = "creating";
             security::send_seccomp_listener(spec.linux->seccomp->listener_path,
                                             spec.linux->seccomp->listener_metadata, hs,
                                             listener.get());
@@ -325,13 +384,16 @@ Created create(const Store& store, const CreateOptions& o) {
         }
     }
     if (console_peer.valid()) out.console_master = receive_fd(console_peer.get());
+    timing_mark("ready");
 
-    r.status = "created";
+    r.status = o.start_immediately ? "running" : "created";
     r.pid = init;
     r.pid_start = process_start_time(init);
     h.write(r);
+    out.started = o.start_immediately;
     if (!o.pid_file.empty()) write_pid_file(o.pid_file, init);
     cleanup.armed = false;
+    timing_mark("create-end");
     return out;
 }
 

@@ -20,6 +20,7 @@
 #include "runtime/container/hooks.hpp"
 #include "runtime/container/sync.hpp"
 #include "runtime/container/terminal.hpp"
+#include "runtime/container/timing.hpp"
 #include "runtime/process/process.hpp"
 #include "runtime/rootfs/rootfs.hpp"
 
@@ -139,9 +140,15 @@ void run_init(const InitConfig& c, bool& ready_sent) {
     const oci::Process& proc = *spec.process;
 
     reset_signals();
+    timing_mark("child-begin");
     for (int fd : c.close_fds) ::close(fd);
     ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    // Into the container's v1 cgroups before anything else (see cgroup.hpp).
+    for (int fd : c.cgroup_tasks_fds) {
+        if (::write(fd, "0", 1) != 1) throw oci::SysError("cgroups: join the container's cgroup");
+        ::close(fd);
+    }
 
     if (!plan.fast) {
         enter_namespaces(plan, spec, c.sync_fd);
@@ -158,9 +165,11 @@ void run_init(const InitConfig& c, bool& ready_sent) {
         }
     }
 
-    Message m;
-    if (!recv_msg(c.sync_fd, m)) ::_exit(1);  // the runtime went away
-    if (m.type != Msg::Go) throw oci::Error("unexpected message from the runtime");
+    if (c.wait_for_go || !plan.fast) {
+        Message m;
+        if (!recv_msg(c.sync_fd, m)) ::_exit(1);  // the runtime went away
+        if (m.type != Msg::Go) throw oci::Error("unexpected message from the runtime");
+    }
 
     if (plan.fast && plan.new_user) {
         (void)::setresgid(0, 0, 0);
@@ -184,10 +193,12 @@ void run_init(const InitConfig& c, bool& ready_sent) {
     ro.in_user_ns = plan.new_user || (!plan.joins.empty() && plan.joins.front().flag == CLONE_NEWUSER);
     ro.new_cgroup_ns = plan.new_cgroup;
     rootfs::setup(spec, ro);
+    timing_mark("child-rootfs-setup");
 
     if (proc.terminal) setup_terminal(c.console_fd, proc.console_size);
     if (spec.linux) write_sysctls(spec.linux->sysctl);
     rootfs::finalize(spec);
+    timing_mark("child-finalize");
 
     if (::chdir(proc.cwd.c_str()) != 0) throw oci::SysError("process.cwd " + proc.cwd);
     std::vector<std::string> env = process::complete_env(proc.env, proc.user.uid);
@@ -202,6 +213,7 @@ void run_init(const InitConfig& c, bool& ready_sent) {
     if (c.seccomp && !nnp) listener = security::install_seccomp(*c.seccomp);
     process::apply_user(proc.user);
     process::apply_capabilities(proc.capabilities ? &*proc.capabilities : nullptr);
+    timing_mark("child-caps");
     // security: MAC label (AppArmor/SELinux) and Landlock go here.
     if (nnp) process::set_no_new_privs();
     if (c.seccomp && nnp) listener = security::install_seccomp(*c.seccomp);
@@ -216,10 +228,11 @@ void run_init(const InitConfig& c, bool& ready_sent) {
     ready_sent = true;
     ::close(c.sync_fd);
 
-    wait_for_start(c.fifo_fd);
-    ::close(c.fifo_fd);
+    if (c.wait_for_start) wait_for_start(c.fifo_fd);
+    if (c.fifo_fd >= 0) ::close(c.fifo_fd);
     if (spec.hooks && !spec.hooks->start_container.empty())
         run_hooks(spec.hooks->start_container, hook_state(c, "created"), "startContainer");
+    timing_mark("child-exec");
     exec_user_process(exe, proc, env);
 }
 

@@ -115,6 +115,10 @@ std::vector<std::string> start_locked(Handle& h, Record& r) {
     ::unlinkat(h.fd(), "exec.fifo", 0);
     r.status = "running";
     h.write(r);
+    return after_start(h, r);
+}
+
+std::vector<std::string> after_start(const Handle& h, const Record& r) {
     if (!r.has_poststart) return {};
     oci::Spec spec = effective_spec(h);
     if (!spec.hooks) return {};

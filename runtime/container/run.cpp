@@ -13,6 +13,7 @@
 #include "oci/error.hpp"
 #include "runtime/container/container.hpp"
 #include "runtime/container/terminal.hpp"
+#include "runtime/container/timing.hpp"
 
 namespace rampart::container {
 namespace {
@@ -140,8 +141,10 @@ int wait_init(pid_t init, const sigset_t& set, int master) {
 int run(const Store& store, const CreateOptions& opts, bool detach,
         std::vector<std::string>& warnings) {
     if (detach) {
-        Created c = create(store, opts);
-        auto w = start_locked(c.handle, c.record);
+        CreateOptions o = opts;
+        o.start_immediately = true;
+        Created c = create(store, o);
+        auto w = after_start(c.handle, c.record);
         warnings.insert(warnings.end(), w.begin(), w.end());
         return 0;
     }
@@ -150,11 +153,12 @@ int run(const Store& store, const CreateOptions& opts, bool detach,
     ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
     CreateOptions o = opts;
     o.proxy_terminal = opts.console_socket.empty();
+    o.start_immediately = true;
     Created c = create(store, o);
     const pid_t init = c.record.pid;
     int status;
     try {
-        auto w = start_locked(c.handle, c.record);
+        auto w = after_start(c.handle, c.record);
         warnings.insert(warnings.end(), w.begin(), w.end());
         // Let other commands (kill, state, delete --force) in while we wait.
         Handle unlocked = store.open(opts.id, false);
@@ -169,6 +173,7 @@ int run(const Store& store, const CreateOptions& opts, bool detach,
         throw;
     }
     c.console_master.reset();
+    timing_mark("exited");
     try {
         Handle h = store.open(opts.id, true);
         Record r = h.read();
@@ -177,6 +182,7 @@ int run(const Store& store, const CreateOptions& opts, bool detach,
     } catch (const oci::Error&) {
         // Deleted meanwhile by someone else: nothing left to do.
     }
+    timing_mark("destroyed");
     return exit_code(status);
 }
 
