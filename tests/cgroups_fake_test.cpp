@@ -290,7 +290,8 @@ TEST(CgroupsStats, ShapeFromV2Files) {
     auto io = io_stats_v2(t.root() + "/c");
     EXPECT_EQ(io.find("ioServiceBytesRecursive")->as_array().size(), 2u);
     EXPECT_EQ(io.find("ioServicedRecursive")->as_array()[1].find("value")->as_uint(), 4u);
-    EXPECT_EQ(oci::json::serialize(hugetlb_stats(t.root() + "/c", true, {"2MB"})), "{\"2MB\":{\"failcnt\":0}}");
+    t.file("c/hugetlb.2MB.max", "max\n");
+    EXPECT_EQ(oci::json::serialize(hugetlb_stats(t.root() + "/c", true, {"2MB", "1GB"})), "{\"2MB\":{\"failcnt\":0}}");
     // a whole v2 manager: every top-level key runc prints is there
     Layout l{Mode::V2, t.root(), {}, {"cpu", "memory", "pids", "io", "hugetlb"}};
     auto m = Manager::open("/c", "c", l, "");
@@ -342,4 +343,20 @@ TEST(CgroupsDevices, ResourcesForAddsLinuxDevicesAndDenyAll) {
     EXPECT_EQ(r.devices[1].major, 10);
     EXPECT_EQ(r.devices[1].minor, 229);
     EXPECT_EQ(default_allowed_devices().size(), 11u);
+}
+
+TEST(CgroupsStats, CpusetAndPerCpuSplit) {
+    FakeTree t;
+    t.file("cpuset/cpuset.cpus", "0-2,5\n");
+    t.file("cpuset/cpuset.mems", "0\n");
+    t.file("cpuset/cpuset.cpu_exclusive", "0\n");
+    t.file("cpuset/cpuset.sched_load_balance", "1\n");
+    EXPECT_EQ(oci::json::serialize(cpuset_stats(t.root() + "/cpuset", false)),
+              "{\"cpus\":[0,1,2,5],\"mems\":[0],\"cpu_exclusive\":0,\"sched_load_balance\":1}");
+    EXPECT_EQ(parse_cpu_list("3"), (std::vector<uint64_t>{3}));
+    EXPECT_TRUE(parse_cpu_list("").empty());
+    t.file("acct/cpuacct.usage_all", "cpu user system\n0 10 20\n1 30 40\n");
+    auto cpu = cpu_stats_v1(t.root() + "/acct", "");
+    EXPECT_EQ(oci::json::serialize(*cpu.find("usage")->find("percpu_kernel")), "[20,40]");
+    EXPECT_EQ(oci::json::serialize(*cpu.find("usage")->find("percpu_user")), "[10,30]");
 }

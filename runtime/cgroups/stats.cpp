@@ -90,6 +90,25 @@ json::Value cpu_stats_v1(const std::string& cpuacct_dir, const std::string& cpu_
             while (in >> v) arr.push(json::Value(v));
             if (!arr.as_array().empty()) usage.set("percpu", arr);
         }
+        // cpuacct.usage_all: "cpu user system" then one line per cpu (nanoseconds).
+        if (auto all = read_file(cpuacct_dir + "/cpuacct.usage_all")) {
+            json::Value pk = json::Array{}, pu = json::Array{};
+            std::istringstream in(*all);
+            std::string line;
+            std::getline(in, line);  // header
+            while (std::getline(in, line)) {
+                std::istringstream ls(line);
+                uint64_t cpu, u, k;
+                if (ls >> cpu >> u >> k) {
+                    pu.push(json::Value(u));
+                    pk.push(json::Value(k));
+                }
+            }
+            if (!pk.as_array().empty()) {
+                usage.set("percpu_kernel", pk);
+                usage.set("percpu_user", pu);
+            }
+        }
         uint64_t user = 0, system = 0;
         if (auto st = read_file(cpuacct_dir + "/cpuacct.stat")) {
             const uint64_t ns_per_tick = 1000000000ULL / clock_ticks();
@@ -253,6 +272,7 @@ json::Value hugetlb_stats(const std::string& dir, bool v2, const std::vector<std
     json::Value h = json::Object{};
     for (const auto& s : sizes) {
         std::string base = dir + "/hugetlb." + s;
+        if (!path_exists(base + (v2 ? ".max" : ".limit_in_bytes"))) continue;  // controller not active here
         json::Value e = json::Object{};
         if (v2) {
             set_nz(e, "usage", read_u64(base + ".current").value_or(0));
@@ -268,6 +288,43 @@ json::Value hugetlb_stats(const std::string& dir, bool v2, const std::vector<std
     return h;
 }
 
+std::vector<uint64_t> parse_cpu_list(const std::string& text) {
+    std::vector<uint64_t> out;
+    std::string list = trim(text);
+    size_t pos = 0;
+    while (pos < list.size()) {
+        size_t comma = list.find(',', pos);
+        if (comma == std::string::npos) comma = list.size();
+        std::string item = list.substr(pos, comma - pos);
+        auto dash = item.find('-');
+        auto lo = parse_u64(item.substr(0, dash));
+        auto hi = dash == std::string::npos ? lo : parse_u64(item.substr(dash + 1));
+        if (lo && hi && *hi >= *lo && *hi - *lo < 65536)
+            for (uint64_t c = *lo; c <= *hi; ++c) out.push_back(c);
+        pos = comma + 1;
+    }
+    return out;
+}
+
+json::Value cpuset_stats(const std::string& dir, bool v2) {
+    json::Value c = json::Object{};
+    auto list = [&](const char* key, const std::string& file) {
+        json::Value arr = json::Array{};
+        for (uint64_t v : parse_cpu_list(read_file(dir + "/" + file).value_or(""))) arr.push(json::Value(v));
+        if (!arr.as_array().empty()) c.set(key, arr);
+    };
+    list("cpus", v2 ? "cpuset.cpus.effective" : "cpuset.cpus");
+    list("mems", v2 ? "cpuset.mems.effective" : "cpuset.mems");
+    if (!v2) {
+        static const char* const kFlags[] = {"cpu_exclusive",      "mem_hardwall",       "mem_exclusive",
+                                             "memory_migrate",     "memory_spread_page", "memory_spread_slab",
+                                             "memory_pressure",    "sched_load_balance", "sched_relax_domain_level"};
+        for (const char* f : kFlags)
+            if (auto v = read_file(dir + "/cpuset." + f)) c.set(f, json::Value(static_cast<int64_t>(std::stoll("0" + trim(*v)))));
+    }
+    return c;
+}
+
 json::Value collect_stats(const Target& t) {
     // Placement without side effects (place() may enable controllers).
     auto where = [&](const std::string& c) -> Place {
@@ -281,6 +338,8 @@ json::Value collect_stats(const Target& t) {
         s.set("cpu", cpu_stats_v2(cpu.dir));
     else
         s.set("cpu", cpu_stats_v1(cpuacct.dir, cpu.dir));
+    Place cpuset = where("cpuset");
+    if (cpuset) s.set("cpuset", cpuset_stats(cpuset.dir, cpuset.v2()));
     Place mem = where("memory");
     if (mem.v2())
         s.set("memory", memory_stats_v2(mem.dir));
@@ -300,6 +359,7 @@ json::Value collect_stats(const Target& t) {
         s.set("blkio", json::Object{});
     Place huge = where("hugetlb");
     s.set("hugetlb", huge ? hugetlb_stats(huge.dir, huge.v2(), hugepage_sizes()) : json::Value(json::Object{}));
+    s.set("network_interfaces", json::Value());  // runc prints null here
     return s;
 }
 

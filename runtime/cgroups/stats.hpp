@@ -18,6 +18,9 @@ oci::json::Value cpu_stats_v2(const std::string& dir);
 oci::json::Value memory_stats_v1(const std::string& dir);
 oci::json::Value memory_stats_v2(const std::string& dir);
 oci::json::Value pids_stats(const std::string& dir);
+oci::json::Value cpuset_stats(const std::string& dir, bool v2);
+// "0-2,5" -> {0,1,2,5}
+std::vector<uint64_t> parse_cpu_list(const std::string& text);
 oci::json::Value blkio_stats_v1(const std::string& dir);
 oci::json::Value io_stats_v2(const std::string& dir);
 // page sizes: "2MB", "1GB" (from /sys/kernel/mm/hugepages unless given)
