@@ -414,3 +414,41 @@ TEST(SpecJson, DockerSeccompProfileFieldsParse) {
     EXPECT_EQ(s.default_action, "SCMP_ACT_ERRNO");
     EXPECT_GT(s.syscalls.size(), 10u);
 }
+
+TEST(SpecJson, RandomMutationsNeverCrash) {
+    // Byte-level mutations of a real config: each must parse+validate or fail with an
+    // oci::Error (never another exception, a crash or a hang).
+    std::string base = serialize(parse(kFull, "t"), true);
+    uint64_t seed = 0x9e3779b97f4a7c15ull;
+    auto next = [&] {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        return seed;
+    };
+    const char junk[] = "{}[]\":,0-9e.\\ntfu\x00\xff\xc3";
+    int errors = 0, accepted = 0;
+    for (int i = 0; i < 3000; ++i) {
+        std::string doc = base;
+        int edits = 1 + static_cast<int>(next() % 4);
+        for (int e = 0; e < edits; ++e) {
+            size_t pos = next() % doc.size();
+            switch (next() % 3) {
+                case 0: doc[pos] = junk[next() % (sizeof junk - 1)]; break;
+                case 1: doc.erase(pos, 1 + next() % 8); break;
+                default: doc.insert(pos, 1, junk[next() % (sizeof junk - 1)]); break;
+            }
+            if (doc.empty()) doc.assign(1, '{');
+        }
+        try {
+            oci::Spec s = oci::spec_from_json(parse(doc, "config.json"), "config.json");
+            oci::validate(s, "config.json");
+            ++accepted;
+        } catch (const oci::Error& err) {
+            EXPECT_EQ(std::string(err.what()).rfind("config.json", 0), 0u) << err.what();
+            ++errors;
+        }
+    }
+    EXPECT_GT(errors, 1000);
+    (void)accepted;
+}
