@@ -118,8 +118,28 @@ std::vector<std::string> start_locked(Handle& h, Record& r) {
     return after_start(h, r);
 }
 
+namespace {
+
+// Poststart hooks run after the user's process was executed (runtime-spec): the init has
+// exec'd once /proc/PID/exe is no longer this binary. Only waited for when there are
+// poststart hooks; gives up after 10 s (or when the init is gone).
+void wait_until_exec(pid_t pid) {
+    struct stat self;
+    if (::stat("/proc/self/exe", &self) != 0) return;
+    const std::string exe = "/proc/" + std::to_string(pid) + "/exe";
+    for (int i = 0; i < 10000; ++i) {
+        struct stat st;
+        if (::stat(exe.c_str(), &st) != 0) return;
+        if (st.st_dev != self.st_dev || st.st_ino != self.st_ino) return;
+        ::usleep(1000);
+    }
+}
+
+}  // namespace
+
 std::vector<std::string> after_start(const Handle& h, const Record& r) {
     if (!r.has_poststart) return {};
+    if (r.pid > 0) wait_until_exec(r.pid);
     oci::Spec spec = effective_spec(h);
     if (!spec.hooks) return {};
     return run_hooks(spec.hooks->poststart, hook_state_json(r, "running"), "poststart", true);
