@@ -27,6 +27,8 @@ struct CreateOptions {
     int preserve_fds = 0;
     bool proxy_terminal = false;  // run without --console-socket: the pty master comes back to us
     bool start_immediately = false;  // run: no exec.fifo, the init execs once ready
+    std::string seccomp_learn;       // run --seccomp-learn OUT.json ("" = off)
+    bool learn_quiet = true;         // the recorder's messages go to /dev/null (detached)
 };
 
 struct Created {
@@ -35,6 +37,7 @@ struct Created {
     UniqueFd console_master;  // with proxy_terminal and process.terminal
     bool terminal = false;
     bool started = false;  // start_immediately: already running (poststart hooks still due)
+    pid_t recorder = -1;   // seccomp learning: the recorder process (writes the profile at the end)
 };
 
 // Everything up to "created": the init waits before execve until start.

@@ -27,7 +27,9 @@
 #include "runtime/container/sync.hpp"
 #include "runtime/container/terminal.hpp"
 #include "runtime/container/timing.hpp"
+#include "runtime/security/envelope.hpp"
 #include "runtime/security/seccomp.hpp"
+#include "runtime/security/seccomp_learn.hpp"
 
 namespace rampart::container {
 namespace {
@@ -129,6 +131,7 @@ std::string describe_exit(pid_t pid) {
 struct Cleanup {
     pid_t child = -1;
     pid_t init = -1;
+    pid_t recorder = -1;
     CgroupSetup* cgroup = nullptr;
     Handle* handle = nullptr;
     std::string pid_file;
@@ -143,6 +146,10 @@ struct Cleanup {
         if (init > 0 && init != child) {
             // Not our child (slow path): wait until it is gone from its cgroup.
             for (int i = 0; i < 1000 && ::kill(init, 0) == 0; ++i) ::usleep(1000);
+        }
+        if (recorder > 0) {
+            ::kill(recorder, SIGKILL);
+            reap(recorder);
         }
         if (cgroup) cgroup->destroy();
         if (handle) {
@@ -170,7 +177,7 @@ Created create(const Store& store, const CreateOptions& o) {
     oci::Spec spec = oci::load_bundle(bundle);
     // The policy rewrites the spec (defaults, fixes) or refuses (policy::Refused) before
     // anything exists; the rewritten spec is what the container gets and what is saved.
-    const policy::Decisions decisions = policy::enforce_create(
+    policy::Decisions decisions = policy::enforce_create(
         spec, policy::Context{o.id, bundle, false}, policy::Source{o.policy_path});
     timing_mark("bundle-loaded");
 
@@ -188,6 +195,11 @@ Created create(const Store& store, const CreateOptions& o) {
     std::string rootfs = spec.root->path;
     if (rootfs.empty() || rootfs[0] != '/') rootfs = bundle + "/" + rootfs;
     rootfs = absolute(rootfs);
+    // MAC labels, Landlock and seccomp learning: decided here so that what the host cannot
+    // honour fails before anything exists; applied in the init.
+    const security::Envelope envelope =
+        security::prepare_envelope(spec, decisions.landlock, rootfs, o.seccomp_learn);
+    for (const auto& w : envelope.warnings) decisions.items.push_back({"warn", "envelope", w});
 
     // The exclusive mkdir decides who owns this id; only then may its cgroup be touched.
     Created out{store.create(o.id), Record{}, UniqueFd{}, proc.terminal, false};
@@ -224,6 +236,9 @@ Created create(const Store& store, const CreateOptions& o) {
     // The effective spec (after policy): exec, start's and delete's hooks read it.
     h.write_file("config.json", oci::json::serialize(oci::spec_to_json(spec)));
     h.write_file("decisions.json", oci::json::serialize(decisions.to_json()));  // for inspect
+    // exec applies the same Landlock ruleset; inspect shows it.
+    if (envelope.landlock)
+        h.write_file("landlock.json", oci::json::serialize(envelope.landlock->to_json()));
 
     UniqueFd fifo_fd;
     if (!o.start_immediately) {
@@ -268,6 +283,12 @@ Created create(const Store& store, const CreateOptions& o) {
     cfg.fifo_fd = fifo_fd.get();
     cfg.preserve_fds = preserve;
     cfg.wait_for_start = !o.start_immediately;
+    cfg.envelope = &envelope;
+    security::LearnChannel learn;
+    if (!envelope.learn_path.empty()) {
+        learn = security::LearnChannel::create();
+        cfg.learn_fd = learn.child_end.get();
+    }
     if (int lf = listen_fds(); lf > 0) {
         cfg.extra_env.push_back("LISTEN_FDS=" + std::to_string(lf));
         cfg.extra_env.push_back("LISTEN_PID=1");
@@ -308,6 +329,7 @@ Created create(const Store& store, const CreateOptions& o) {
     timing_mark("cloned");
     cleanup.init = child;
     cgroup.release_fds();
+    learn.child_end.reset();
     sync_child.reset();
     console.reset();
     fifo_fd.reset();
@@ -350,6 +372,15 @@ Created create(const Store& store, const CreateOptions& o) {
     }
     if (proc.oom_score_adj) write_oom_score_adj(init, *proc.oom_score_adj);
     if (!self_placed) cgroup.place(init);
+    if (learn.parent_end) {
+        // Before the init goes on: from the learning filter on, each of its syscalls waits
+        // for the recorder's answer (the runtime's own last steps are recorded too).
+        security::LearnOptions lo;
+        lo.out_path = envelope.learn_path;
+        lo.configured = spec.linux->seccomp;
+        lo.quiet = o.learn_quiet;
+        cleanup.recorder = security::spawn_recorder(std::move(learn.parent_end), init, lo);
+    }
 
     oci::State hs;
     hs.oci_version = spec.oci_version;
@@ -392,6 +423,7 @@ Created create(const Store& store, const CreateOptions& o) {
     h.write(r);
     out.started = o.start_immediately;
     if (!o.pid_file.empty()) write_pid_file(o.pid_file, init);
+    out.recorder = cleanup.recorder;
     cleanup.armed = false;
     timing_mark("create-end");
     return out;

@@ -23,6 +23,7 @@
 #include "runtime/container/timing.hpp"
 #include "runtime/process/process.hpp"
 #include "runtime/rootfs/rootfs.hpp"
+#include "runtime/security/seccomp_learn.hpp"
 
 namespace rampart::container {
 namespace {
@@ -207,16 +208,25 @@ void run_init(const InitConfig& c, bool& ready_sent) {
     const std::string exe = process::find_executable(proc.args[0], env, proc.cwd);
 
     process::apply_rlimits(proc.rlimits);
-    const bool nnp = proc.no_new_privileges.value_or(false);
+    // Learning installs one more filter as the very last step: it needs no_new_privs.
+    const bool nnp = proc.no_new_privileges.value_or(false) || c.learn_fd >= 0;
     int listener = -1;
-    // Without no_new_privs the filter needs CAP_SYS_ADMIN: install it before dropping it.
+    // Without no_new_privs both Landlock and the seccomp filter need CAP_SYS_ADMIN: apply
+    // them (envelope first, then seccomp) before the capabilities are dropped.
+    if (c.envelope && !nnp) security::apply_envelope(*c.envelope);
     if (c.seccomp && !nnp) listener = security::install_seccomp(*c.seccomp);
     process::apply_user(proc.user);
     process::apply_capabilities(proc.capabilities ? &*proc.capabilities : nullptr);
     timing_mark("child-caps");
-    // security: MAC label (AppArmor/SELinux) and Landlock go here.
     if (nnp) process::set_no_new_privs();
+    if (c.envelope && nnp) security::apply_envelope(*c.envelope);
     if (c.seccomp && nnp) listener = security::install_seccomp(*c.seccomp);
+    // Right after the configured filter: everything from here to the workload's end is
+    // recorded, including the runtime's own last syscalls that the profile must allow.
+    if (c.learn_fd >= 0) {
+        security::start_learning_in_child(c.learn_fd);
+        ::close(c.learn_fd);
+    }
     if (listener >= 0) {
         send_msg(c.sync_fd, Msg::SeccompFd, 0, {}, listener);
         ::close(listener);

@@ -8,6 +8,7 @@
 
 #include "oci/spec.hpp"
 #include "runtime/container/namespaces.hpp"
+#include "runtime/security/envelope.hpp"
 #include "runtime/security/seccomp.hpp"
 
 namespace rampart::container {
@@ -27,6 +28,8 @@ struct InitConfig {
     int preserve_fds = 0; // fds 3 .. 3+n-1 stay open in the container
     std::vector<std::string> extra_env;  // LISTEN_FDS=..., LISTEN_PID=1
     std::vector<int> close_fds;          // parent-only fds (the state lock!) to close at once
+    const security::Envelope* envelope = nullptr;  // MAC labels, Landlock (nullptr: none)
+    int learn_fd = -1;  // seccomp learning channel (-1: not learning)
     std::vector<int> cgroup_tasks_fds;   // v1 `tasks` files: the init writes "0" (moves itself)
     bool wait_for_go = true;     // maps, hooks or parent-side cgroup placement pending
     bool wait_for_start = true;  // false for `run`: exec right after reporting ready

@@ -154,6 +154,7 @@ int run(const Store& store, const CreateOptions& opts, bool detach,
     CreateOptions o = opts;
     o.proxy_terminal = opts.console_socket.empty();
     o.start_immediately = true;
+    o.learn_quiet = false;
     Created c = create(store, o);
     const pid_t init = c.record.pid;
     int status;
@@ -174,6 +175,13 @@ int run(const Store& store, const CreateOptions& opts, bool detach,
     }
     c.console_master.reset();
     timing_mark("exited");
+    // Seccomp learning: the profile is written once the last process using the filter is
+    // gone; wait so that it exists when run returns (ECHILD: reaped above, already done).
+    if (c.recorder > 0) {
+        int st;
+        while (::waitpid(c.recorder, &st, 0) < 0 && errno == EINTR) {
+        }
+    }
     try {
         Handle h = store.open(opts.id, true);
         Record r = h.read();
