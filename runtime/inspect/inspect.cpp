@@ -16,6 +16,13 @@
 namespace rampart::inspect {
 namespace {
 
+// "0\t0\t0\t0" (as /proc shows real, effective, saved, fs ids) -> "0 0 0 0"
+std::string spaced(std::string v) {
+    for (char& c : v)
+        if (c == '\t') c = ' ';
+    return v;
+}
+
 bool read_text(const std::string& path, std::string* out) {
     std::ifstream f(path, std::ios::binary);
     if (!f) return false;
@@ -95,8 +102,8 @@ ProcessInfo read_process(int pid, const std::string& proc) {
             else if (key == "NoNewPrivs") p.no_new_privs = std::stoi(val);
             else if (key == "Seccomp") p.seccomp_mode = std::stoi(val);
             else if (key == "Seccomp_filters") p.seccomp_filters = std::stoi(val);
-            else if (key == "Uid") p.uids = val;
-            else if (key == "Gid") p.gids = val;
+            else if (key == "Uid") p.uids = spaced(val);  // real effective saved fs
+            else if (key == "Gid") p.gids = spaced(val);
         } catch (const std::exception&) {
             throw oci::Error(dir + "/status: unreadable " + key + " \"" + val + "\"");
         }
