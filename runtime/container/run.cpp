@@ -14,28 +14,10 @@
 #include "runtime/container/container.hpp"
 #include "runtime/container/terminal.hpp"
 #include "runtime/container/timing.hpp"
+#include "runtime/container/wait.hpp"
 
 namespace rampart::container {
 namespace {
-
-constexpr int kForwarded[] = {SIGHUP,  SIGINT,  SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2,
-                              SIGCONT, SIGALRM, SIGPWR,  SIGTSTP, SIGTTIN, SIGTTOU};
-
-class BlockedSignals {
-public:
-    BlockedSignals() {
-        sigemptyset(&set_);
-        for (int s : kForwarded) sigaddset(&set_, s);
-        sigaddset(&set_, SIGCHLD);
-        sigaddset(&set_, SIGWINCH);
-        ::sigprocmask(SIG_BLOCK, &set_, &old_);
-    }
-    ~BlockedSignals() { ::sigprocmask(SIG_SETMASK, &old_, nullptr); }
-    const sigset_t& set() const { return set_; }
-
-private:
-    sigset_t set_, old_;
-};
 
 bool write_all(int fd, const char* p, size_t n) {
     while (n) {
@@ -55,14 +37,27 @@ bool write_all(int fd, const char* p, size_t n) {
     return true;
 }
 
+}  // namespace
+
+BlockedSignals::BlockedSignals() {
+    static constexpr int kForwarded[] = {SIGHUP,  SIGINT,  SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2,
+                                         SIGCONT, SIGALRM, SIGPWR,  SIGTSTP, SIGTTIN, SIGTTOU};
+    sigemptyset(&set_);
+    for (int s : kForwarded) sigaddset(&set_, s);
+    sigaddset(&set_, SIGCHLD);
+    sigaddset(&set_, SIGWINCH);
+    ::sigprocmask(SIG_BLOCK, &set_, &old_);
+}
+
+BlockedSignals::~BlockedSignals() { ::sigprocmask(SIG_SETMASK, &old_, nullptr); }
+
 int exit_code(int status) {
     if (WIFEXITED(status)) return WEXITSTATUS(status);
     if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
     return 255;
 }
 
-// Waits for the init, forwarding signals; returns its wait status.
-int wait_init(pid_t init, const sigset_t& set, int master) {
+int wait_process(pid_t init, const sigset_t& set, int master) {
     UniqueFd sfd(::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK));
     if (!sfd.valid()) throw oci::SysError("signalfd");
     bool in_open = master >= 0;
@@ -136,8 +131,6 @@ int wait_init(pid_t init, const sigset_t& set, int master) {
     return status;
 }
 
-}  // namespace
-
 int run(const Store& store, const CreateOptions& opts, bool detach,
         std::vector<std::string>& warnings) {
     if (detach) {
@@ -164,7 +157,7 @@ int run(const Store& store, const CreateOptions& opts, bool detach,
         // Let other commands (kill, state, delete --force) in while we wait.
         Handle unlocked = store.open(opts.id, false);
         c.handle = std::move(unlocked);
-        status = wait_init(init, blocked.set(), c.console_master.get());
+        status = wait_process(init, blocked.set(), c.console_master.get());
     } catch (...) {
         try {
             Handle h = store.open(opts.id, true);

@@ -31,7 +31,8 @@ UniqueFd connect_console_socket(const std::string& path) {
     return fd;
 }
 
-void setup_terminal(int console_sock, const std::optional<oci::ConsoleSize>& size) {
+void setup_terminal(int console_sock, const std::optional<oci::ConsoleSize>& size,
+                    bool bind_console) {
     UniqueFd master(::open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC));
     if (!master.valid()) throw oci::SysError("terminal: open /dev/ptmx");
     if (::unlockpt(master.get()) != 0) throw oci::SysError("terminal: unlockpt");
@@ -46,12 +47,14 @@ void setup_terminal(int console_sock, const std::optional<oci::ConsoleSize>& siz
         if (::ioctl(master.get(), TIOCSWINSZ, &ws) != 0) throw oci::SysError("terminal: set size");
     }
     // /dev/console in the container is the pty slave (as runc does).
-    struct stat st;
-    if (::lstat("/dev/console", &st) != 0) {
-        UniqueFd f(::open("/dev/console", O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600));
+    if (bind_console) {
+        struct stat st;
+        if (::lstat("/dev/console", &st) != 0) {
+            UniqueFd f(::open("/dev/console", O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600));
+        }
+        if (::mount(name, "/dev/console", nullptr, MS_BIND, nullptr) != 0)
+            throw oci::SysError(std::string("terminal: bind ") + name + " on /dev/console");
     }
-    if (::mount(name, "/dev/console", nullptr, MS_BIND, nullptr) != 0)
-        throw oci::SysError(std::string("terminal: bind ") + name + " on /dev/console");
 
     // Send the master with its name as payload (go-runc's console receiver reads both).
     iovec iov{name, std::strlen(name)};

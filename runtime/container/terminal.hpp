@@ -16,7 +16,9 @@ UniqueFd connect_console_socket(const std::string& path);
 
 // Init side, after the root filesystem is in place (pivoted): see above. `console_sock`
 // is closed afterwards. Errors name the step ("terminal: open /dev/ptmx: ...").
-void setup_terminal(int console_sock, const std::optional<oci::ConsoleSize>& size);
+// exec'd processes get a pty of their own without touching /dev/console (`bind_console`).
+void setup_terminal(int console_sock, const std::optional<oci::ConsoleSize>& size,
+                    bool bind_console = true);
 
 // Receives one fd sent with SCM_RIGHTS (the pty master); throws when none arrives.
 UniqueFd receive_fd(int sock);

@@ -1,0 +1,30 @@
+// Small steps shared by every process the runtime starts inside a container (the init and
+// exec'd processes): signal state, file descriptors, the session keyring, pid files.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+
+namespace rampart::container {
+
+// Child side: empty signal mask, every disposition back to SIG_DFL (the runtime blocks
+// signals to forward them and ignores SIGPIPE).
+void reset_signals() noexcept;
+
+// Child side, right before execve: fds 3 .. 3+preserve-1 stay open (CLOEXEC cleared), every
+// other fd of the runtime is marked close-on-exec.
+void prepare_fds(int preserve) noexcept;
+
+// Child side: a session keyring of its own named after the container (as runc does), so the
+// process never sees the host's keys.
+void join_session_keyring(const std::string& id);
+
+// Parent side: slots 3..3+n-1 that are not open would otherwise be taken by the runtime's
+// own fds, which would then leak into the container: fills them with /dev/null.
+void reserve_preserved_slots(int n);
+
+// Parent side: writes pid to path atomically (tmp + rename). Errors name --pid-file.
+void write_pid_file(const std::string& path, pid_t pid);
+
+}  // namespace rampart::container
