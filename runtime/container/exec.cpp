@@ -147,12 +147,14 @@ void add_unique(std::vector<std::string>& set, const std::string& cap) {
     process::apply_rlimits(proc.rlimits);
     const bool nnp = proc.no_new_privileges.value_or(false);
     int listener = -1;
-    // Without no_new_privs the filter needs CAP_SYS_ADMIN: install it before dropping it.
+    // Without no_new_privs both Landlock and the seccomp filter need CAP_SYS_ADMIN: apply
+    // them (envelope first, then seccomp) before the capabilities are dropped.
+    if (c.envelope && !nnp) security::apply_envelope(*c.envelope);
     if (c.seccomp && !nnp) listener = security::install_seccomp(*c.seccomp);
     process::apply_user(proc.user);
     process::apply_capabilities(proc.capabilities ? &*proc.capabilities : nullptr);
-    if (c.envelope) security::apply_envelope(*c.envelope);
     if (nnp) process::set_no_new_privs();
+    if (c.envelope && nnp) security::apply_envelope(*c.envelope);
     if (c.seccomp && nnp) listener = security::install_seccomp(*c.seccomp);
     if (listener >= 0) {
         send_msg(c.sync_fd, Msg::SeccompFd, 0, {}, listener);
