@@ -281,6 +281,29 @@ else
   skip "user namespace exec" "the userns container did not start: $(head -c 300 "$WORK/run-u.out")"
 fi
 
+echo "# --- landlock"
+if is_rampart; then
+  mkdir -p /etc/rampart/landlock
+  ll=rampart-exec-it-$$.toml
+  printf 'Name = "exec-it"\n[Filesystem]\nReadOnlyPaths = ["/**"]\nWritablePaths = ["/tmp/**"]\nAllowExec = ["/bin/**"]\n' \
+    >"/etc/rampart/landlock/$ll"
+  at_cleanup "rm -f /etc/rampart/landlock/$ll"
+  L=$(new_id ll)
+  lb=$(new_bundle)
+  cp -a "$B/." "$lb/"
+  cfg_py "$lb" "c.setdefault('annotations', {})['run.rampart.landlock'] = '$ll'"
+  rt run -d --bundle "$lb" "$L" </dev/null >"$WORK/run-l.out" 2>&1
+  if wait_status "$L" running 10; then
+    expect_eq "[rampart] without Landlock /root is writable" root-ok "$(ex "$A" sh -c 'touch /root/x && echo root-ok')"
+    out=$(ex "$L" sh -c 'touch /root/x 2>&1; touch /tmp/y && echo tmp-ok')
+    expect_eq "[rampart] the container's Landlock ruleset applies to exec" $'touch: /root/x: Permission denied\ntmp-ok' "$out"
+  else
+    not_ok "[rampart] Landlock container runs" "$(cat "$WORK/run-l.out")"
+  fi
+else
+  skip "[rampart] landlock at exec" "$RT_NAME"
+fi
+
 echo "# --- policy at exec"
 if is_rampart; then
   PD=$(new_dir policies)

@@ -192,6 +192,10 @@ void join_namespaces(const ChildConfig& c) {
     try {
         reset_signals();
         for (int fd : c.close_fds) ::close(fd);
+        // Until execve this is the runtime's binary inside the container's pid namespace:
+        // not dumpable, so no process of the container can open /proc/<pid>/exe or fd/*
+        // (CVE-2019-5736). execve of the user's binary restores dumpability.
+        ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
         ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
         for (int fd : c.cgroup_self_fds) {
             if (::write(fd, "0", 1) != 1) throw oci::SysError("cgroups: join the container's cgroup");
