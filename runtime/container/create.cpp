@@ -19,6 +19,7 @@
 #include "oci/json.hpp"
 #include "policy/policy.hpp"
 #include "runtime/container/cgroup.hpp"
+#include "runtime/container/child_setup.hpp"
 #include "runtime/container/container.hpp"
 #include "runtime/container/hooks.hpp"
 #include "runtime/container/init.hpp"
@@ -53,34 +54,6 @@ int listen_fds() {
     if (p && *p && std::atoi(p) != ::getpid()) return 0;
     int v = std::atoi(n);
     return v > 0 ? v : 0;
-}
-
-// Slots 3..3+n-1 that are not open would otherwise be taken by the runtime's own fds,
-// which would then leak into the container: fill them with /dev/null first.
-void reserve_preserved_slots(int n) {
-    for (int fd = 3; fd < 3 + n; ++fd) {
-        if (::fcntl(fd, F_GETFD) >= 0) continue;
-        int nul = ::open("/dev/null", O_RDWR);
-        if (nul < 0) throw oci::SysError("open /dev/null");
-        if (nul != fd) {
-            ::dup2(nul, fd);
-            ::close(nul);
-        }
-    }
-}
-
-void write_pid_file(const std::string& path, pid_t pid) {
-    std::string tmp = path + ".rampart-tmp";
-    UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-    if (!fd.valid()) throw oci::SysError("--pid-file " + path);
-    std::string s = std::to_string(pid);
-    if (::write(fd.get(), s.data(), s.size()) != static_cast<ssize_t>(s.size()))
-        throw oci::SysError("--pid-file " + path);
-    fd.reset();
-    if (::rename(tmp.c_str(), path.c_str()) != 0) {
-        ::unlink(tmp.c_str());
-        throw oci::SysError("--pid-file " + path);
-    }
 }
 
 void write_oom_score_adj(pid_t pid, int value) {

@@ -1,8 +1,6 @@
 #include "runtime/container/init.hpp"
 
 #include <fcntl.h>
-#include <linux/close_range.h>
-#include <linux/keyctl.h>
 #include <poll.h>
 #include <sched.h>
 #include <sys/prctl.h>
@@ -17,6 +15,7 @@
 #include "oci/bundle.hpp"
 #include "oci/error.hpp"
 #include "oci/json.hpp"
+#include "runtime/container/child_setup.hpp"
 #include "runtime/container/hooks.hpp"
 #include "runtime/container/sync.hpp"
 #include "runtime/container/terminal.hpp"
@@ -27,39 +26,6 @@
 
 namespace rampart::container {
 namespace {
-
-void reset_signals() {
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    struct sigaction sa{};
-    sa.sa_handler = SIG_DFL;
-    for (int s = 1; s < NSIG; ++s)
-        if (s != SIGKILL && s != SIGSTOP) ::sigaction(s, &sa, nullptr);
-}
-
-// A session keyring of its own, named after the container (as runc does), so the
-// container never sees the host's keys.
-void join_session_keyring(const std::string& id) {
-    long key = ::syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, id.c_str());
-    if (key < 0) {
-        if (errno == ENOSYS) return;
-        throw oci::SysError("join session keyring");
-    }
-    char desc[512];
-    long n = ::syscall(SYS_keyctl, KEYCTL_DESCRIBE, key, desc, sizeof desc - 1);
-    if (n <= 0) return;
-    desc[std::min<long>(n, sizeof desc - 1)] = 0;
-    // "type;uid;gid;perm;description": allow "search" to the user (runc's 0x080000).
-    const char* p = desc;
-    for (int i = 0; i < 3 && p; ++i) {
-        p = std::strchr(p, ';');
-        if (p) ++p;
-    }
-    if (!p) return;
-    unsigned long perm = std::strtoul(p, nullptr, 16);
-    ::syscall(SYS_keyctl, KEYCTL_SETPERM, key, perm | 0x080000UL);
-}
 
 void write_sysctls(const std::map<std::string, std::string>& sysctl) {
     for (const auto& [key, value] : sysctl) {
@@ -83,20 +49,6 @@ void set_names(const oci::Spec& spec) {
     if (!spec.domainname.empty() &&
         ::setdomainname(spec.domainname.data(), spec.domainname.size()) != 0)
         throw oci::SysError("domainname \"" + spec.domainname + "\"");
-}
-
-void prepare_fds(int preserve) {
-    for (int fd = 3; fd < 3 + preserve; ++fd) {
-        int flags = ::fcntl(fd, F_GETFD);
-        if (flags >= 0) ::fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC);
-    }
-    // Everything else the runtime holds is closed by execve.
-    if (::syscall(SYS_close_range, 3 + preserve, ~0U, CLOSE_RANGE_CLOEXEC) != 0) {
-        for (int fd = 3 + preserve; fd < 65536; ++fd) {
-            int flags = ::fcntl(fd, F_GETFD);
-            if (flags >= 0) ::fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
-        }
-    }
 }
 
 void wait_for_start(int fifo_fd) {
