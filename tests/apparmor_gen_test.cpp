@@ -1,3 +1,4 @@
+#include "tests/reference.hpp"
 #include "policy/apparmor_gen.hpp"
 
 #include <gmock/gmock.h>
@@ -39,10 +40,12 @@ BaneProfile sample() { return load_bane_toml(RAMPART_REFERENCE_DIR "/bane-sample
 }  // namespace
 
 TEST(ApparmorGen, ProfileNameIsPrefixed) {
+    RAMPART_REQUIRE_REFERENCE("bane-sample.toml");
     EXPECT_EQ(apparmor_profile_name(sample()), "docker-nginx-sample");
 }
 
 TEST(ApparmorGen, SampleRules) {
+    RAMPART_REQUIRE_REFERENCE("bane-sample.toml");
     std::string t = generate_apparmor(sample());
     EXPECT_THAT(t, HasSubstr("#include <tunables/global>\n"));
     EXPECT_THAT(t, HasSubstr("profile docker-nginx-sample flags=(attach_disconnected,mediate_deleted) {\n"));
@@ -102,6 +105,7 @@ TEST(ApparmorGen, HostileInputsRefused) {
 }
 
 TEST(ApparmorGen, SampleCompilesWithRealParser) {
+    RAMPART_REQUIRE_REFERENCE("bane-sample.toml");
     if (!have_parser()) GTEST_SKIP() << "apparmor_parser not installed (scripts/install-deps adds it)";
     std::string out;
     EXPECT_EQ(apparmor_compile(generate_apparmor(sample()), &out), 0) << out;

@@ -1,3 +1,4 @@
+#include "tests/reference.hpp"
 #include "policy/bane_toml.hpp"
 
 #include <gmock/gmock.h>
@@ -25,6 +26,7 @@ std::string error_of(const std::string& text, const std::string& src = "nginx.to
 }  // namespace
 
 TEST(BaneToml, ReferenceSampleParsesCompletely) {
+    RAMPART_REQUIRE_REFERENCE("bane-sample.toml");
     BaneProfile p = load_bane_toml(RAMPART_REFERENCE_DIR "/bane-sample.toml");
     EXPECT_EQ(p.name, "nginx-sample");
     EXPECT_EQ(p.read_only_paths.size(), 17u);

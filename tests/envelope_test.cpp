@@ -1,3 +1,4 @@
+#include "tests/reference.hpp"
 #include "runtime/security/envelope.hpp"
 
 #include <functional>
@@ -67,6 +68,7 @@ TEST(Envelope, LabelsNeedTheirLsm) {
 }
 
 TEST(Envelope, LandlockFromPolicyAndPlanRoundTrip) {
+    RAMPART_REQUIRE_REFERENCE("bane-sample.toml");
     if (landlock_abi() < 1) GTEST_SKIP() << "no Landlock";
     oci::Spec s = spec_with_process();
     Envelope env = prepare_envelope(s, RAMPART_REFERENCE_DIR "/bane-sample.toml", "", "");

@@ -1,3 +1,4 @@
+#include "tests/reference.hpp"
 #include "runtime/security/landlock.hpp"
 
 #include <fcntl.h>
@@ -67,6 +68,7 @@ TEST(Landlock, FsRightsGrowWithAbi) {
 }
 
 TEST(Landlock, NoAbiRefused) {
+    RAMPART_REQUIRE_REFERENCE("bane-sample.toml");
     try {
         plan_landlock(sample(), 0);
         FAIL();
@@ -76,6 +78,7 @@ TEST(Landlock, NoAbiRefused) {
 }
 
 TEST(Landlock, SamplePlan) {
+    RAMPART_REQUIRE_REFERENCE("bane-sample.toml");
     LandlockPlan plan = plan_landlock(sample(), 5);
     EXPECT_EQ(plan.profile, "nginx-sample");
     EXPECT_EQ(plan.handled_fs, landlock_fs_rights(5));
@@ -108,6 +111,7 @@ TEST(Landlock, SamplePlan) {
 }
 
 TEST(Landlock, OldAbiMasksRights) {
+    RAMPART_REQUIRE_REFERENCE("bane-sample.toml");
     LandlockPlan plan = plan_landlock(sample(), 1);
     for (const auto& r : plan.rules) {
         EXPECT_FALSE(r.access & ll::kRefer) << r.path;
@@ -178,6 +182,7 @@ TEST(Landlock, RootfsAwarePlan) {
 }
 
 TEST(Landlock, WarnsWhenNoNewPrivsWillBeSet) {
+    RAMPART_REQUIRE_REFERENCE("bane-sample.toml");
     oci::Process proc;
     proc.no_new_privileges = false;
     EXPECT_TRUE(warned(plan_landlock(sample(), 3, "", &proc), "no_new_privs will be set"));
@@ -186,6 +191,7 @@ TEST(Landlock, WarnsWhenNoNewPrivsWillBeSet) {
 }
 
 TEST(Landlock, PlanToJson) {
+    RAMPART_REQUIRE_REFERENCE("bane-sample.toml");
     oci::json::Value v = plan_landlock(sample(), 4).to_json();
     EXPECT_EQ(v.find("profile")->as_string(), "nginx-sample");
     EXPECT_EQ(v.find("abi")->as_int(), 4);

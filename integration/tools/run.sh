@@ -12,6 +12,29 @@ suite_init tools "$1"
 HERE=$(cd "$(dirname "$0")" && pwd)
 SAMPLE=$(cd "$HERE/../../.." && pwd)/shared/reference/bane-sample.toml
 [ -f "$SAMPLE" ] || SAMPLE=$HERE/../../../shared/reference/bane-sample.toml
+if [ ! -f "$SAMPLE" ]; then
+  # No reference data beside this checkout: a profile of the same shape, written here.
+  echo "# tools: $SAMPLE not found; using the suite's own nginx-sample profile"
+  SAMPLE=$WORK/nginx-sample.toml
+  cat >"$SAMPLE" <<'T'
+Name = "nginx-sample"
+
+[Filesystem]
+ReadOnlyPaths = ["/bin/**", "/etc/**", "/root/**", "/sbin/**", "/usr/**", "/proc/sys/**", "/sys/**"]
+LogOnWritePaths = ["/**"]
+WritablePaths = ["/var/run/nginx.pid"]
+AllowExec = ["/usr/sbin/nginx"]
+DenyExec = ["/bin/dash", "/bin/sh", "/usr/bin/top"]
+
+[Capabilities]
+Allow = ["chown", "dac_override", "setuid", "setgid", "net_bind_service"]
+
+[Network]
+Raw = false
+Packet = false
+Protocols = ["tcp", "udp", "icmp"]
+T
+fi
 
 # ------------------------------------------------------------------ AppArmor from TOML
 out=$("$RT" apparmor generate "$SAMPLE" 2>&1)
