@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "oci/linux_names.hpp"
 #include "policy/docker_default.hpp"
 #include "policy/enforcer.hpp"
 #include "policy/glob.hpp"
@@ -102,11 +103,17 @@ std::pair<std::string, std::string> mount_source(const Enforcer& e, const oci::M
 
 }  // namespace
 
+// "All capabilities" as a client asks for them: every capability of the host up to
+// CAP_AUDIT_READ (37). Newer ones (CAP_PERFMON, CAP_BPF, CAP_CHECKPOINT_RESTORE) are not
+// required: clients built against an older list (Docker 20.10's --privileged) omit them.
 bool has_all_host_caps(const oci::Process& p, const Host& host) {
     if (!p.capabilities || host.capabilities.empty()) return false;
     const auto& b = p.capabilities->bounding;
-    return std::all_of(host.capabilities.begin(), host.capabilities.end(),
-                       [&](const std::string& c) { return contains(b, c); });
+    constexpr int kLastClassicCap = 37;  // CAP_AUDIT_READ
+    return std::all_of(host.capabilities.begin(), host.capabilities.end(), [&](const std::string& c) {
+        const int n = oci::capability_number(c);
+        return (n < 0 || n > kLastClassicCap) || contains(b, c);
+    });
 }
 
 bool allows_all_devices(const oci::Linux& l) {

@@ -389,6 +389,22 @@ TEST(PolicyApply, PrivilegedDetection) {
     oci::Spec many = docker_spec();  // many caps, not all
     many.process->capabilities->bounding.push_back("CAP_SYS_ADMIN");
     EXPECT_FALSE(run(many, pol).refused());
+    // Docker 20.10's --privileged asks for capabilities 0-37 only (its list predates
+    // CAP_PERFMON, CAP_BPF, CAP_CHECKPOINT_RESTORE): still privileged, and refused as such
+    // rather than for one of its capabilities.
+    oci::Spec old_docker = privileged_spec();
+    std::vector<std::string> upto37;
+    for (const auto& c : oci::all_capability_names())
+        if (oci::capability_number(c) <= 37) upto37.push_back(c);
+    ASSERT_LT(upto37.size(), oci::all_capability_names().size());
+    old_docker.process->capabilities = oci::Capabilities{upto37, upto37, upto37, upto37, upto37};
+    const std::string both = pol + "forbidden_capabilities = [\"CAP_SYS_MODULE\"]\n";
+    EXPECT_EQ(run(old_docker, both).refusal,
+              "policy: privileged containers are not allowed (limits.forbid_privileged in " + kFile + ")");
+    // One classic capability short (CAP_SYS_MODULE dropped) is not "all capabilities".
+    oci::Spec short_one = privileged_spec();
+    std::erase(short_one.process->capabilities->bounding, std::string("CAP_SYS_MODULE"));
+    EXPECT_FALSE(run(short_one, pol).refused());
 }
 
 TEST(PolicyApply, ProfileMatching) {
