@@ -39,9 +39,11 @@ EOF
 pr() { local r=$1; shift; dk run --rm --runtime "$r" --network none "$@"; }
 
 # refused NAME WORD: RC != 0 and the error line is the policy's and names WORD
+# (docker exec prints the runtime's error on stdout, docker run on stderr)
 refused() {
-  if [ "$RC" != 0 ] && printf '%s' "$ERR" | grep -q 'policy:' && printf '%s' "$ERR" | grep -qi -- "$2"; then
-    e2e_ok "$1 ($(printf '%s' "$ERR" | grep -o 'policy:.*' | head -n1 | cut -c1-120))"
+  local msg="$ERR$OUT"
+  if [ "$RC" != 0 ] && printf '%s' "$msg" | grep -q 'policy:' && printf '%s' "$msg" | grep -qi -- "$2"; then
+    e2e_ok "$1 ($(printf '%s' "$msg" | grep -o 'policy:.*' | head -n1 | cut -c1-120))"
   else
     e2e_fail "$1" "expected: refused with a 'policy: ...' line naming $2" "got: rc=$RC out=$OUT" "stderr: $ERR"
   fi
