@@ -30,6 +30,12 @@ if ! command -v containerd >/dev/null || ! command -v ctr >/dev/null ||
     e2e_skip_suite "$SUITE" "containerd is missing and could not be installed"
 fi
 
+# containerd 1.6 puts shim sockets in /run/containerd/s whatever its config says: note
+# which of those directories exist now, to remove (empty) the ones this run creates.
+PRE_RUN_DIRS=()
+for _d in /run/containerd /run/containerd/s /run/containerd/fifo /run/containerd/runc; do
+  [ -e "$_d" ] || PRE_RUN_DIRS+=("$_d")
+done
 D=$(mktemp -d /tmp/rampart-ctrd.XXXXXX)
 NS=rampart-e2e-${D##*.}
 SOCK=$D/containerd.sock
@@ -65,6 +71,9 @@ cleanup() {
     [ -d "$m" ] && find "$m" -depth -type d -exec rmdir {} \; 2>/dev/null
   done
   if [ -n "${CTRD_KEEP:-}" ]; then echo "# kept $D" >&2; else rm -rf "$D"; fi
+  # directories under /run/containerd this run created (only if left empty: another
+  # containerd may be using them); deepest first
+  for ((i = ${#PRE_RUN_DIRS[@]} - 1; i >= 0; i--)); do rmdir "${PRE_RUN_DIRS[$i]}" 2>/dev/null; done
   [ -n "${tracedir:-}" ] && rm -rf "$tracedir"
 }
 trap cleanup EXIT
@@ -146,7 +155,9 @@ e2e_ok "image: OCI layout imported as $IMG"
 echo "# containerd suite: runtime $RAMPART, containerd $(containerd --version | awk '{print $3}'), namespace $NS, dir $D"
 
 # crun ID ARGS...: ctr run --rm through the runc shim with BinaryName = the runtime
-crun_rm() { local id=$1; shift; ck run --runc-binary "$RT" --rm "$@"; }
+# RUNARGS: the runtime's --root and the IO fifos live in $D, not /run/containerd/{runc,fifo}
+RUNARGS=(--runc-binary "$RT" --runc-root "$D/runc" --fifo-dir "$D/fifo")
+crun_rm() { local id=$1; shift; ck run "${RUNARGS[@]}" --rm "$@"; }
 
 # ------------------------------------------------------------------ scenarios
 crun_rm t1 "$IMG" t1 echo hello from containerd
@@ -169,30 +180,30 @@ e2e_check "ctr run --seccomp: Seccomp 2" 2 "$(status_field "$OUT" Seccomp)" "$(d
 crun_rm t8 --read-only "$IMG" t8 touch /x
 if [ "$RC" != 0 ] && printf '%s' "$ERR$OUT" | grep -qi 'read-only'; then e2e_ok "ctr run --read-only: write fails"; else e2e_fail "ctr run --read-only: write fails" "$(diag)"; fi
 
-OUT=$(timeout -k 5 "$T" script -qec "ctr -a $SOCK -n $NS run --runc-binary $RT --rm -t $IMG t9 tty" /dev/null </dev/null 2>&1 | tr -d '\r\0'); RC=$?; ERR=$OUT
+OUT=$(timeout -k 5 "$T" script -qec "ctr -a $SOCK -n $NS run ${RUNARGS[*]} --rm -t $IMG t9 tty" /dev/null </dev/null 2>&1 | tr -d '\r\0'); RC=$?; ERR=$OUT
 e2e_match "ctr run -t: a tty" '/dev/pts/[0-9]+$' "$OUT" "$(diag)"
-OUT=$(echo hi-stdin | timeout -k 5 "$T" ctr -a "$SOCK" -n "$NS" run --runc-binary "$RT" --rm "$IMG" t10 head -n1 2>&1); RC=$?; ERR=$OUT
+OUT=$(echo hi-stdin | timeout -k 5 "$T" ctr -a "$SOCK" -n "$NS" run "${RUNARGS[@]}" --rm "$IMG" t10 head -n1 2>&1); RC=$?; ERR=$OUT
 e2e_check "ctr run: stdin" hi-stdin "$OUT" "$(diag)"
 
 # a long-running task
 ID=long
-ck run -d --runc-binary "$RT" --memory-limit 67108864 "$IMG" "$ID" sh -c 'trap "echo got-usr1 >/tmp/usr1" USR1; i=0; while :; do i=$((i+1)); echo $i >/tmp/tick; sleep 0.1; done'
+ck run -d "${RUNARGS[@]}" --memory-limit 67108864 "$IMG" "$ID" sh -c 'trap "echo got-usr1 >/tmp/usr1" USR1; i=0; while :; do i=$((i+1)); echo $i >/tmp/tick; sleep 0.1; done'
 if [ "$RC" != 0 ]; then
   e2e_fail "ctr run -d: starts" "$(diag)"
 else
   e2e_check "ctr run -d: task RUNNING" RUNNING "$(task_status "$ID")" "$(diag)"
   e2e_check "ctr run --memory-limit 64m: host memory.limit_in_bytes" 67108864 \
     "$(cat "/sys/fs/cgroup/memory/$NS/$ID/memory.limit_in_bytes" 2>&1)"
-  ck tasks exec --exec-id e1 "$ID" sh -c 'echo exec-ok; id -u'
+  ck tasks exec --fifo-dir "$D/fifo" --exec-id e1 "$ID" sh -c 'echo exec-ok; id -u'
   e2e_check "ctr task exec: output" "exec-ok
 0" "$OUT" "$(diag)"
-  ck tasks exec --exec-id e2 "$ID" sh -c 'exit 7'
+  ck tasks exec --fifo-dir "$D/fifo" --exec-id e2 "$ID" sh -c 'exit 7'
   e2e_check "ctr task exec: exit code 7" 7 "$RC" "$(diag)"
-  ck tasks exec --exec-id e3 --user 65534 "$ID" cat /proc/self/status
+  ck tasks exec --fifo-dir "$D/fifo" --exec-id e3 --user 65534 "$ID" cat /proc/self/status
   e2e_check "ctr task exec --user 65534" 65534 "$(status_field "$OUT" Uid)" "$(diag)"
-  ck tasks exec --exec-id e4 "$ID" cat /proc/self/status
+  ck tasks exec --fifo-dir "$D/fifo" --exec-id e4 "$ID" cat /proc/self/status
   e2e_check "ctr task exec: CapEff as the container" 00000000a80425fb "$(status_field "$OUT" CapEff)" "$(diag)"
-  OUT=$(timeout -k 5 "$T" script -qec "ctr -a $SOCK -n $NS tasks exec -t --exec-id e5 $ID tty" /dev/null </dev/null 2>&1 | tr -d '\r\0'); RC=$?; ERR=$OUT
+  OUT=$(timeout -k 5 "$T" script -qec "ctr -a $SOCK -n $NS tasks exec --fifo-dir $D/fifo -t --exec-id e5 $ID tty" /dev/null </dev/null 2>&1 | tr -d '\r\0'); RC=$?; ERR=$OUT
   e2e_match "ctr task exec -t: a tty" '/dev/pts/[0-9]+$' "$OUT" "$(diag)"
   ck tasks kill -s SIGUSR1 "$ID"
   hp=$(c tasks ls | awk -v id="$ID" '$1 == id {print $2}')

@@ -34,6 +34,10 @@ if ! command -v podman >/dev/null || ! command -v conmon >/dev/null; then
     e2e_skip_suite "$SUITE" "podman is missing and could not be installed"
 fi
 
+# podman keeps a blob-info cache in /var/lib/containers/cache whatever --root says:
+# note what exists now, to remove what this run creates.
+PRE_DIRS=()
+for _d in /var/lib/containers /var/lib/containers/cache; do [ -e "$_d" ] || PRE_DIRS+=("$_d"); done
 D=$(mktemp -d /tmp/rampart-podman.XXXXXX)
 CGP=rampart-e2e-podman-${D##*.}
 had_lock=
@@ -59,7 +63,9 @@ graphroot = "$D/root"
 runroot = "$D/runroot"
 EOF
 export CONTAINERS_CONF=$D/containers.conf CONTAINERS_STORAGE_CONF=$D/storage.conf
-P=(podman --root "$D/root" --runroot "$D/runroot" --cgroup-manager cgroupfs --tmpdir "$D/tmp")
+# --runtime-flag root=: the runtime's state (and rampart's seccomp cache) in $D too
+P=(podman --root "$D/root" --runroot "$D/runroot" --cgroup-manager cgroupfs --tmpdir "$D/tmp"
+   --runtime-flag "root=$D/rt")
 
 cleanup() {
   local p cmd m i
@@ -80,6 +86,10 @@ cleanup() {
   done
   [ -z "$had_lock" ] && rm -f /dev/shm/libpod_lock
   if [ -n "${PODMAN_KEEP:-}" ]; then echo "# kept $D" >&2; else rm -rf "$D"; fi
+  for ((i = ${#PRE_DIRS[@]} - 1; i >= 0; i--)); do
+    rm -f "${PRE_DIRS[$i]}/blob-info-cache-v1.boltdb"
+    rmdir "${PRE_DIRS[$i]}" 2>/dev/null
+  done
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
