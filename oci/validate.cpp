@@ -43,16 +43,18 @@ private:
     const std::string& file_;
 };
 
-bool has_dotdot(std::string_view p) {
+bool has_component(std::string_view p, std::string_view name) {
     size_t i = 0;
     while (i <= p.size()) {
         size_t j = p.find('/', i);
         if (j == std::string_view::npos) j = p.size();
-        if (p.substr(i, j - i) == "..") return true;
+        if (p.substr(i, j - i) == name) return true;
         i = j + 1;
     }
     return false;
 }
+
+bool has_dotdot(std::string_view p) { return has_component(p, ".."); }
 
 void check_capabilities(const Checker& c, const Capabilities& caps, const std::string& path) {
     std::pair<const char*, const std::vector<std::string>*> sets[] = {
@@ -291,6 +293,10 @@ void check_linux(const Checker& c, const Spec& spec, const Linux& l) {
     check_devices(c, l);
     if (!l.cgroups_path.empty() && has_dotdot(l.cgroups_path))
         c.fail("linux.cgroupsPath", "must not contain \"..\" components");
+    // "/." or "/a/./" name the hierarchy's root or a parent: the cgroup every host process
+    // lives in, which `delete` would then empty and prune.
+    if (has_component(l.cgroups_path, "."))
+        c.fail("linux.cgroupsPath", "must not contain \".\" components");
     static const char* propagations[] = {"private", "shared", "slave", "unbindable",
                                          "rprivate", "rshared", "rslave", "runbindable"};
     if (!l.rootfs_propagation.empty() &&

@@ -135,8 +135,16 @@ public:
         std::vector<std::string> created;
         bool all_new = true;
         try {
-            for (auto& h : v1_) all_new &= make_dirs(h, h.has("cpuset"), false, created);
-            if (v2_) all_new &= make_dirs(*v2_, false, target_.layout.mode == Mode::V2, created);
+            for (auto& h : v1_) {
+                bool fresh = make_dirs(h, h.has("cpuset"), false, created);
+                if (!fresh) refuse_populated(h.dir());
+                all_new &= fresh;
+            }
+            if (v2_) {
+                bool fresh = make_dirs(*v2_, false, target_.layout.mode == Mode::V2, created);
+                if (!fresh) refuse_populated(v2_->dir());
+                all_new &= fresh;
+            }
         } catch (...) {
             for (auto it = created.rbegin(); it != created.rend(); ++it) ::rmdir(it->c_str());
             throw;
@@ -245,6 +253,18 @@ public:
     }
 
 private:
+    // An existing cgroup that already holds processes belongs to someone else (another
+    // container, a service, the runtime's own session): joining it would let `kill --all`
+    // and `delete` signal those processes and remove their cgroups. Refused, as runc does.
+    static void refuse_populated(const std::string& dir) {
+        std::vector<pid_t> live;
+        collect_pids(dir, live);
+        if (live.empty()) return;
+        throw oci::Error("config.json: linux.cgroupsPath: cgroup " + dir + " already has " +
+                         std::to_string(live.size()) +
+                         " process(es) (another container's or the host's); a container needs a cgroup of its own");
+    }
+
     // mkdir -p of h.rel below h.mount; returns whether the leaf was new.
     bool make_dirs(const Hierarchy& h, bool cpuset, bool enable_all, std::vector<std::string>& created) {
         auto comps = components(h.rel);
@@ -371,8 +391,8 @@ std::string resolve_cgroups_path(const std::string& cgroups_path, const std::str
                          "\": a systemd \"slice:prefix:name\" path needs --systemd-cgroup, which rampart does not "
                          "support; use a path such as \"/mygroup/" + id + "\"");
     for (auto& c : components(cgroups_path))
-        if (c == "..")
-            throw oci::Error("config.json: linux.cgroupsPath \"" + cgroups_path + "\": \"..\" is not allowed");
+        if (c == ".." || c == ".")
+            throw oci::Error("config.json: linux.cgroupsPath \"" + cgroups_path + "\": \"" + c + "\" is not allowed");
     auto comps = components(cgroups_path);
     if (comps.empty()) throw oci::Error("config.json: linux.cgroupsPath \"" + cgroups_path + "\": names no cgroup");
     std::string out;

@@ -2,7 +2,11 @@
 
 #include <fcntl.h>
 #include <sched.h>
+#include <linux/magic.h>
+#include <linux/nsfs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -35,6 +39,34 @@ std::string format_map(const std::vector<oci::IdMapping>& m) {
     return out;
 }
 
+// Opens a namespace file to join. Hostile paths are refused before anything is created:
+// the path is first opened O_PATH (opening a FIFO would block, a device could act on
+// open), must live on nsfs and be a namespace of the asked type; and the runtime's own
+// mount namespace (e.g. /proc/self/ns/mnt, /proc/1/ns/mnt) is refused: the rootfs setup
+// and pivot_root would then run on the host's mount table.
+UniqueFd open_namespace(const std::string& path, int flag, const std::string& type_name, const std::string& where) {
+    const std::string what = "config.json: " + where + ".path " + path;
+    UniqueFd probe(::open(path.c_str(), O_PATH | O_CLOEXEC));
+    if (!probe.valid()) throw oci::SysError(what);
+    struct statfs fs {};
+    if (::fstatfs(probe.get(), &fs) != 0) throw oci::SysError(what);
+    if (static_cast<unsigned long>(fs.f_type) != NSFS_MAGIC)
+        throw oci::Error(what + ": not a namespace file (expected e.g. /proc/PID/ns/TYPE or a bind mount of one)");
+    UniqueFd fd(::open(("/proc/self/fd/" + std::to_string(probe.get())).c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd.valid()) throw oci::SysError(what);
+    int type = ::ioctl(fd.get(), NS_GET_NSTYPE);
+    if (type >= 0 && type != flag)
+        throw oci::Error(what + ": not a " + type_name + " namespace (the file is a namespace of another type)");
+    if (flag == CLONE_NEWNS) {
+        struct stat self {}, st {};
+        if (::stat("/proc/self/ns/mnt", &self) == 0 && ::fstat(fd.get(), &st) == 0 &&
+            self.st_dev == st.st_dev && self.st_ino == st.st_ino)
+            throw oci::Error(what + ": the runtime's own (host) mount namespace; the container's mounts and "
+                                    "pivot_root would change the host");
+    }
+    return fd;
+}
+
 int join_rank(int flag) {
     if (flag == CLONE_NEWUSER) return 0;
     if (flag == CLONE_NEWNS) return 2;
@@ -57,8 +89,7 @@ NamespacePlan plan_namespaces(const oci::Spec& spec) {
             j.flag = flag;
             j.type = ns.type;
             j.path = ns.path;
-            j.fd = UniqueFd(::open(ns.path.c_str(), O_RDONLY | O_CLOEXEC));
-            if (!j.fd.valid()) throw oci::SysError("config.json: " + where + ".path " + ns.path);
+            j.fd = open_namespace(ns.path, flag, ns.type, where);
             plan.joins.push_back(std::move(j));
             plan.fast = false;
             if (flag == CLONE_NEWPID || flag == CLONE_NEWTIME) plan.fork_init = true;
