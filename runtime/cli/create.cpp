@@ -10,7 +10,7 @@ int run_create(GlobalOptions& g, std::vector<std::string>& args) {
     expect_args("create", *r, 1, 1);
     check_systemd(g);
     container::Store store(g.root);
-    container::create(store, create_options(g, *r));
+    for (const auto& w : container::create(store, create_options(g, *r)).warnings) warn(g, w);
     return 0;
 }
 

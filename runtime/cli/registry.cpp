@@ -67,10 +67,15 @@ int fail(const GlobalOptions& g, const std::string& msg) {
     return 1;
 }
 
+// With --log, warnings go to the log only, as runc's: under containerd's shim, conmon or
+// a detached exec our stderr is the container's stderr.
 void warn(const GlobalOptions& g, const std::string& msg) {
+    if (!g.log.empty()) {
+        log_line(g, "warning", msg);
+        return;
+    }
     std::string line = "rampart: warning: " + msg + "\n";
     (void)!::write(2, line.data(), line.size());
-    log_line(g, "warning", msg);
 }
 
 void debug(const GlobalOptions& g, const std::string& msg) {

@@ -38,6 +38,7 @@ struct Created {
     bool terminal = false;
     bool started = false;  // start_immediately: already running (poststart hooks still due)
     pid_t recorder = -1;   // seccomp learning: the recorder process (writes the profile at the end)
+    std::vector<std::string> warnings;  // for the CLI (capabilities the host lacks, Landlock...)
 };
 
 // Everything up to "created": the init waits before execve until start.

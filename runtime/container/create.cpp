@@ -176,6 +176,7 @@ Created create(const Store& store, const CreateOptions& o) {
 
     // The exclusive mkdir decides who owns this id; only then may its cgroup be touched.
     Created out{store.create(o.id), Record{}, UniqueFd{}, proc.terminal, false};
+    out.warnings = envelope.warnings;
     Handle& h = out.handle;
     Record& r = out.record;
     // linux.resources plus the device rules runc enforces (deny-all without rules, an

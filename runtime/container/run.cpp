@@ -137,6 +137,7 @@ int run(const Store& store, const CreateOptions& opts, bool detach,
         CreateOptions o = opts;
         o.start_immediately = true;
         Created c = create(store, o);
+        warnings.insert(warnings.end(), c.warnings.begin(), c.warnings.end());
         auto w = after_start(c.handle, c.record);
         warnings.insert(warnings.end(), w.begin(), w.end());
         return 0;
@@ -149,6 +150,7 @@ int run(const Store& store, const CreateOptions& opts, bool detach,
     o.start_immediately = true;
     o.learn_quiet = false;
     Created c = create(store, o);
+    warnings.insert(warnings.end(), c.warnings.begin(), c.warnings.end());
     const pid_t init = c.record.pid;
     int status;
     try {

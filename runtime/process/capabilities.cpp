@@ -62,6 +62,18 @@ void raise_effective_to_permitted() {
 
 }  // namespace
 
+std::vector<std::string> unavailable_capabilities(const oci::Capabilities& c) {
+    const int last = kernel_last_cap();
+    const std::set<int> held = held_capabilities(last);
+    std::set<int> missing;
+    for (const auto* set : {&c.bounding, &c.effective, &c.permitted, &c.inheritable, &c.ambient})
+        for (int cap : numbers(*set, last))
+            if (!held.count(cap)) missing.insert(cap);
+    std::vector<std::string> names;
+    for (int cap : missing) names.push_back(oci::all_capability_names().at(static_cast<size_t>(cap)));
+    return names;
+}
+
 std::vector<std::string> apply_capabilities(const oci::Capabilities* caps) {
     static const oci::Capabilities kNone;
     const oci::Capabilities& c = caps ? *caps : kNone;

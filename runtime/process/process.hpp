@@ -24,6 +24,9 @@ void apply_user(const oci::User& user);
 // they are left out of every set instead of failing the container (`--privileged` on
 // such a host gets what the host has) and returned, by name, for the caller to report.
 std::vector<std::string> apply_capabilities(const oci::Capabilities* caps);
+// Parent side, before anything runs: the capabilities of `caps` (any set) that this
+// process does not hold and apply_capabilities will leave out, by name ([] when none).
+std::vector<std::string> unavailable_capabilities(const oci::Capabilities& caps);
 
 // prctl(PR_SET_NO_NEW_PRIVS).
 void set_no_new_privs();

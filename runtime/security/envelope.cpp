@@ -7,6 +7,7 @@
 
 #include "oci/error.hpp"
 #include "policy/bane_toml.hpp"
+#include "runtime/process/process.hpp"
 #include "runtime/security/seccomp_learn.hpp"
 #include "runtime/security/selinux.hpp"
 
@@ -63,6 +64,19 @@ std::string annotation_path(const std::string& annotation, const std::string& va
     return path;
 }
 
+namespace {
+// `--privileged` on a host whose bounding set lacks some capability: the init gets what
+// the host has (process::apply_capabilities); say which were left out.
+void note_unavailable_capabilities(const oci::Process* proc, Envelope& env) {
+    if (!proc || !proc->capabilities) return;
+    std::string names;
+    for (const auto& n : process::unavailable_capabilities(*proc->capabilities))
+        names += (names.empty() ? "" : ", ") + n;
+    if (!names.empty())
+        env.warnings.push_back("capabilities not granted (the host's bounding set lacks them): " + names);
+}
+}  // namespace
+
 Envelope prepare_envelope(const oci::Spec& spec, const std::string& policy_landlock,
                           const std::string& rootfs, const std::string& learn_flag) {
     Envelope env;
@@ -111,6 +125,7 @@ Envelope prepare_envelope(const oci::Spec& spec, const std::string& policy_landl
         env.warnings.push_back("seccomp learning: every syscall is recorded to " + env.learn_path +
                                " (no_new_privs is set for the container's process)");
     }
+    note_unavailable_capabilities(proc, env);
     return env;
 }
 
@@ -134,6 +149,7 @@ Envelope exec_envelope(const oci::Process& process, const oci::json::Value& land
         env.landlock = landlock_plan_from_json(landlock_record);
         env.landlock_toml = env.landlock->source;
     }
+    note_unavailable_capabilities(&process, env);
     return env;
 }
 
