@@ -17,6 +17,7 @@
 # that run rampart with RAMPART_POLICY set.
 
 DOCKERD_IMAGE=${DOCKERD_IMAGE:-rampart-busybox:test}
+DOCKERD_NEW_PATHS=()
 _dockerd_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck disable=SC1091
 . "$_dockerd_here/../e2e-lib.sh"
@@ -84,6 +85,13 @@ dockerd_cleanup() {
       find "$m" -depth -type d -exec rmdir {} \; 2>/dev/null
     done
   fi
+  # what dockerd writes outside its data/exec roots whatever the flags (its trust key in
+  # /etc/docker, the plugin socket dir /run/docker/plugins): removed when this run made it
+  for ((i = ${#DOCKERD_NEW_PATHS[@]} - 1; i >= 0; i--)); do
+    m=${DOCKERD_NEW_PATHS[$i]}
+    if [ -d "$m" ]; then rmdir "$m" 2>/dev/null; else rm -f "$m"; fi
+  done
+  DOCKERD_NEW_PATHS=()
   if [ -n "${DOCKERD_KEEP:-}" ]; then
     echo "dockerd.sh: kept $d" >&2
   else
@@ -98,6 +106,12 @@ dockerd_start() {
   local rampart=${1:-}
   dockerd_install || return 1
   [ -n "$rampart" ] && rampart=$(readlink -f "$rampart")
+  DOCKERD_NEW_PATHS=()
+  local p
+  for p in /etc/docker /etc/docker/key.json /run/docker /run/docker/plugins \
+           /run/containerd /run/containerd/s /run/containerd/fifo /run/containerd/runc; do
+    [ -e "$p" ] || DOCKERD_NEW_PATHS+=("$p")
+  done
   DOCKERD_DIR=$(mktemp -d /tmp/rampart-dockerd.XXXXXX) || return 1
   chmod 711 "$DOCKERD_DIR"
   DOCKERD_CGROUP_PARENT=rampart-e2e-${DOCKERD_DIR##*.}
