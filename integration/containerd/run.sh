@@ -187,7 +187,7 @@ e2e_check "ctr run: stdin" hi-stdin "$OUT" "$(diag)"
 
 # a long-running task
 ID=long
-ck run -d "${RUNARGS[@]}" --memory-limit 67108864 "$IMG" "$ID" sh -c 'trap "echo got-usr1 >/tmp/usr1" USR1; i=0; while :; do i=$((i+1)); echo $i >/tmp/tick; sleep 0.1; done'
+ck run -d "${RUNARGS[@]}" --seccomp --memory-limit 67108864 "$IMG" "$ID" sh -c 'trap "echo got-usr1 >/tmp/usr1" USR1; i=0; while :; do i=$((i+1)); echo $i >/tmp/tick; sleep 0.1; done'
 if [ "$RC" != 0 ]; then
   e2e_fail "ctr run -d: starts" "$(diag)"
 else
@@ -203,6 +203,7 @@ else
   e2e_check "ctr task exec --user 65534" 65534 "$(status_field "$OUT" Uid)" "$(diag)"
   ck tasks exec --fifo-dir "$D/fifo" --exec-id e4 "$ID" cat /proc/self/status
   e2e_check "ctr task exec: CapEff as the container" 00000000a80425fb "$(status_field "$OUT" CapEff)" "$(diag)"
+  e2e_check "ctr task exec: Seccomp 2 as the (--seccomp) container" 2 "$(status_field "$OUT" Seccomp)" "$(diag)"
   OUT=$(timeout -k 5 "$T" script -qec "ctr -a $SOCK -n $NS tasks exec --fifo-dir $D/fifo -t --exec-id e5 $ID tty" /dev/null </dev/null 2>&1 | tr -d '\r\0'); RC=$?; ERR=$OUT
   e2e_match "ctr task exec -t: a tty" '/dev/pts/[0-9]+$' "$OUT" "$(diag)"
   ck tasks kill -s SIGUSR1 "$ID"

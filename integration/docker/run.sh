@@ -203,8 +203,8 @@ t_exec() {
   e2e_check "exec: exit code 5 is returned" 5 "$RC" "$(diag)"
   dk exec -u 65534 "$c" id -u
   e2e_check "exec -u 65534: id -u" 65534 "$OUT" "$(diag)"
-  dk exec -u 1000:1000 "$c" sh -c 'echo $(id -u):$(id -g)'
-  e2e_check "exec -u 1000:1000" 1000:1000 "$OUT" "$(diag)"
+  dk exec -u 1000:1000 "$c" sh -c 'echo $(id -u):$(id -g) $(awk "/^CapEff/ {print \$2}" /proc/self/status)'
+  e2e_check "exec -u 1000:1000: ids, CapEff 0" "1000:1000 0000000000000000" "$OUT" "$(diag)"
   dk exec -e FOO=bar "$c" sh -c 'echo $FOO'
   e2e_check "exec -e FOO=bar" bar "$OUT" "$(diag)"
   dk exec -w /tmp "$c" pwd
@@ -424,6 +424,16 @@ t_resources() {
   run_check "--memory 64m: memory.limit_in_bytes inside" 67108864 --memory 64m $IMG cat /sys/fs/cgroup/memory/memory.limit_in_bytes
   run_check "--pids-limit 20: pids.max inside" 20 --pids-limit 20 $IMG cat /sys/fs/cgroup/pids/pids.max
   run_check "--cpu-shares 512: cpu.shares inside" 512 --cpu-shares 512 $IMG cat /sys/fs/cgroup/cpu/cpu.shares
+  # enforced, not only written: a fork bomb stops at the pids limit, a 48 MB string in a
+  # 16 MB cgroup is OOM-killed
+  dr --pids-limit 8 $IMG sh -c 'for i in 1 2 3 4 5 6 7 8 9 10 11 12; do sleep 5 & done; echo all-forked'
+  if ! printf '%s' "$OUT" | grep -q all-forked && printf '%s' "$ERR" | grep -qi 'fork'; then
+    e2e_ok "--pids-limit 8: the 8th process cannot be forked ($(printf '%s' "$ERR" | grep -i -m1 fork))"
+  else e2e_fail "--pids-limit 8: fork stops at the limit" "out: $OUT" "$(diag)"; fi
+  dr --memory 16m --memory-swap 16m $IMG sh -c 'x=$(head -c 50000000 /dev/zero | tr "\0" a); echo survived ${#x}'
+  if [ "$RC" = 137 ] || { [ "$RC" != 0 ] && ! printf '%s' "$OUT" | grep -q survived; }; then
+    e2e_ok "--memory 16m: a 50 MB allocation is OOM-killed (exit $RC)"
+  else e2e_fail "--memory 16m: a 50 MB allocation is OOM-killed" "out: $OUT" "$(diag)"; fi
   drd --memory 64m --pids-limit 20 $IMG sleep 300
   if [ -n "$CID" ]; then
     e2e_check "--memory 64m: host cgroup file" 67108864 "$(host_cg "$CID" memory memory.limit_in_bytes)"

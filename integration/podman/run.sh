@@ -163,6 +163,10 @@ else
   e2e_check "podman exec -u 65534" 65534 "$OUT" "$(diag)"
   pk exec "$CID" cat /proc/self/status
   e2e_check "podman exec: CapEff as the container" 00000000a80425fb "$(status_field "$OUT" CapEff)" "$(diag)"
+  e2e_check "podman exec: Seccomp 2 as the container" 2 "$(status_field "$OUT" Seccomp)" "$(diag)"
+  pk exec -u 1000 "$CID" cat /proc/self/status
+  e2e_check "podman exec -u 1000: Uid 1000, CapEff 0" "1000 0000000000000000" \
+    "$(status_field "$OUT" Uid) $(status_field "$OUT" CapEff)" "$(diag)"
   pk logs "$CID"
   e2e_check "podman logs" started "$OUT" "$(diag)"
   pk pause "$CID"
