@@ -577,11 +577,46 @@ t_namespaces() {
   run_check "pid 1 in the container is the command" cat $IMG cat /proc/1/comm
 }
 
+t_more() {
+  run_check "--device /dev/null:/dev/xnull: node 1,3 usable" "1, 3 wrote" --device /dev/null:/dev/xnull $IMG \
+    sh -c 'ls -l /dev/xnull | awk "{print \$5, \$6}" | tr -d "\n"; echo hi >/dev/xnull && echo " wrote"'
+  run_check "--sysctl kernel.shm_rmid_forced=1" 1 --sysctl kernel.shm_rmid_forced=1 $IMG cat /proc/sys/kernel/shm_rmid_forced
+  run_check "--oom-score-adj 500" 500 --oom-score-adj 500 $IMG cat /proc/self/oom_score_adj
+  run_check "--cpus 0.5: cfs quota inside" 50000 --cpus 0.5 $IMG cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us
+  # joining another container's namespaces (config.json namespace paths)
+  local c
+  drd --ipc shareable $IMG sleep 300
+  c=$CID
+  if [ -n "$c" ] && wait_status "$c" running; then
+    local pidns ipcns
+    pidns=$(readlink "/proc/$(docker inspect -f '{{.State.Pid}}' "$c")/ns/pid")
+    ipcns=$(readlink "/proc/$(docker inspect -f '{{.State.Pid}}' "$c")/ns/ipc")
+    dr --pid "container:$c" --ipc "container:$c" $IMG sh -c 'readlink /proc/self/ns/pid; readlink /proc/self/ns/ipc; tr "\0" " " </proc/1/cmdline'
+    e2e_check "--pid/--ipc container:X: joins its pid and ipc namespaces" "$pidns
+$ipcns
+sleep 300 " "$OUT" "$(diag)"
+  else
+    e2e_fail "--pid container:X: donor container runs" "$(diag)"
+  fi
+  rmc "$c"
+  # healthchecks are docker execs the daemon runs on its own
+  drd --health-cmd 'test -e /proc/1/status' --health-interval 1s --health-retries 1 $IMG sleep 300
+  c=$CID
+  local i h=
+  for i in $(seq 1 60); do
+    h=$(docker inspect -f '{{.State.Health.Status}}' "$c" 2>/dev/null)
+    [ "$h" = healthy ] && break
+    sleep 0.1
+  done
+  e2e_check "--health-cmd: the daemon's exec healthcheck passes" healthy "$h" "$(diag)"
+  rmc "$c"
+}
+
 # ---------------------------------------------------------------- main
 DETACHED=
 scenarios=(t_run_output t_stdin t_tty t_detach_logs t_exec t_top t_pause t_stats t_update
            t_stop t_kill t_restart t_rm_f t_init t_read_only t_tmpfs t_bind t_user t_misc
-           t_resources t_caps t_privileged t_seccomp t_namespaces)
+           t_resources t_caps t_privileged t_seccomp t_namespaces t_more)
 for s in "${scenarios[@]}" ${EXTRA_SCENARIOS[@]+"${EXTRA_SCENARIOS[@]}"}; do
   if [ -n "${E2E_ONLY:-}" ] && ! [[ $s =~ $E2E_ONLY ]]; then continue; fi
   "$s"
@@ -595,7 +630,7 @@ if [ -n "${tracedir:-}" ] && [ -f "$tracedir/invocations.log" ]; then
   [ -n "${E2E_TRACE_KEEP:-}" ] && cp "$tracedir/invocations.log" "$E2E_TRACE_KEEP"
 fi
 if [ "$E2E_FAIL" -gt 0 ]; then
-  echo "# dockerd log (last lines):"
-  dockerd_log 15 | sed 's/^/#   /'
+  echo "# dockerd log (last errors):"
+  dockerd_log 400 | grep -E 'level=(error|fatal)' | tail -n 15 | sed 's/^/#   /'
 fi
 e2e_summary "$SUITE"
