@@ -128,3 +128,10 @@ e2e_oci_image() {
     "$mdig" "$msize" "$arch" "$IMG" >"$L/index.json"
   tar -C "$L" -cf "$2" oci-layout index.json blobs
 }
+
+# e2e_tty TIMEOUT COMMAND-STRING: run COMMAND under script(1) so it has a terminal of its
+# own; prints its output without \r, NULs and the "^@" the pty may echo when script's
+# stdin (/dev/null) ends before the command has started (a harness race, runc too).
+e2e_tty() {
+  timeout -k 5 "$1" script -qec "$2" /dev/null </dev/null 2>&1 | tr -d '\r\0' | sed 's/\^@//g'
+}

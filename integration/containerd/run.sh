@@ -180,7 +180,7 @@ e2e_check "ctr run --seccomp: Seccomp 2" 2 "$(status_field "$OUT" Seccomp)" "$(d
 crun_rm t8 --read-only "$IMG" t8 touch /x
 if [ "$RC" != 0 ] && printf '%s' "$ERR$OUT" | grep -qi 'read-only'; then e2e_ok "ctr run --read-only: write fails"; else e2e_fail "ctr run --read-only: write fails" "$(diag)"; fi
 
-OUT=$(timeout -k 5 "$T" script -qec "ctr -a $SOCK -n $NS run ${RUNARGS[*]} --rm -t $IMG t9 tty" /dev/null </dev/null 2>&1 | tr -d '\r\0'); RC=$?; ERR=$OUT
+OUT=$(e2e_tty "$T" "ctr -a $SOCK -n $NS run ${RUNARGS[*]} --rm -t $IMG t9 tty"); RC=$?; ERR=$OUT
 e2e_match "ctr run -t: a tty" '/dev/pts/[0-9]+$' "$OUT" "$(diag)"
 OUT=$(echo hi-stdin | timeout -k 5 "$T" ctr -a "$SOCK" -n "$NS" run "${RUNARGS[@]}" --rm "$IMG" t10 head -n1 2>&1); RC=$?; ERR=$OUT
 e2e_check "ctr run: stdin" hi-stdin "$OUT" "$(diag)"
@@ -204,7 +204,7 @@ else
   ck tasks exec --fifo-dir "$D/fifo" --exec-id e4 "$ID" cat /proc/self/status
   e2e_check "ctr task exec: CapEff as the container" 00000000a80425fb "$(status_field "$OUT" CapEff)" "$(diag)"
   e2e_check "ctr task exec: Seccomp 2 as the (--seccomp) container" 2 "$(status_field "$OUT" Seccomp)" "$(diag)"
-  OUT=$(timeout -k 5 "$T" script -qec "ctr -a $SOCK -n $NS tasks exec --fifo-dir $D/fifo -t --exec-id e5 $ID tty" /dev/null </dev/null 2>&1 | tr -d '\r\0'); RC=$?; ERR=$OUT
+  OUT=$(e2e_tty "$T" "ctr -a $SOCK -n $NS tasks exec --fifo-dir $D/fifo -t --exec-id e5 $ID tty"); RC=$?; ERR=$OUT
   e2e_match "ctr task exec -t: a tty" '/dev/pts/[0-9]+$' "$OUT" "$(diag)"
   ck tasks kill -s SIGUSR1 "$ID"
   hp=$(c tasks ls | awk -v id="$ID" '$1 == id {print $2}')

@@ -176,7 +176,7 @@ t_stdin() {
 }
 
 t_tty() {
-  OUT=$(timeout -k 5 "$T" script -qec "docker run -t --rm --runtime $RT --network none $IMG sh -c 'tty; stty size >/dev/null && echo stty-ok'" /dev/null </dev/null 2>&1 | tr -d '\r')
+  OUT=$(e2e_tty "$T" "docker run -t --rm --runtime $RT --network none $IMG sh -c 'tty; stty size >/dev/null && echo stty-ok'")
   RC=$?; ERR=$OUT
   e2e_match "run -t: a tty is /dev/pts/0" '^/dev/pts/0$' "$OUT" "$(diag)"
   e2e_match "run -t: stty works on the tty" '^stty-ok$' "$OUT" "$(diag)"
@@ -211,7 +211,7 @@ t_exec() {
   e2e_check "exec -w /tmp" /tmp "$OUT" "$(diag)"
   echo piped | { OUT=$(timeout -k 5 "$T" docker exec -i "$c" cat 2>&1); echo "$OUT" >"$DOCKERD_DIR/exec-i"; }
   e2e_check "exec -i: stdin" piped "$(cat "$DOCKERD_DIR/exec-i")"
-  OUT=$(timeout -k 5 "$T" script -qec "docker exec -t $c tty" /dev/null </dev/null 2>&1 | tr -d '\r'); RC=$?; ERR=$OUT
+  OUT=$(e2e_tty "$T" "docker exec -t $c tty"); RC=$?; ERR=$OUT
   e2e_match "exec -t: a tty" '^/dev/pts/[0-9]+$' "$OUT" "$(diag)"
   # the exec'd process gets the container's security envelope
   local want_caps want_sc

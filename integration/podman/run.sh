@@ -146,7 +146,7 @@ prun --read-only "$IMG" touch /x
 if [ "$RC" != 0 ] && printf '%s' "$ERR" | grep -qi 'read-only'; then e2e_ok "podman run --read-only: write fails"; else e2e_fail "podman run --read-only: write fails" "$(diag)"; fi
 OUT=$(echo hi-stdin | timeout -k 5 "$T" "${P[@]}" run -i --rm --runtime "$RT" --network none --cgroup-parent "/$CGP" "$IMG" cat 2>&1); RC=$?; ERR=$OUT
 e2e_check "podman run -i: stdin" hi-stdin "$OUT" "$(diag)"
-OUT=$(timeout -k 5 "$T" script -qec "${P[*]} run -t --rm --runtime $RT --network none --cgroup-parent /$CGP $IMG tty" /dev/null </dev/null 2>&1 | tr -d '\r'); RC=$?; ERR=$OUT
+OUT=$(e2e_tty "$T" "${P[*]} run -t --rm --runtime $RT --network none --cgroup-parent /$CGP $IMG tty"); RC=$?; ERR=$OUT
 e2e_match "podman run -t: a tty" '/dev/pts/[0-9]+$' "$OUT" "$(diag)"
 
 pk run -d --runtime "$RT" --network none --cgroup-parent "/$CGP" "$IMG" sh -c 'echo started; trap "exit 0" TERM; while :; do sleep 0.1; done'
