@@ -10,6 +10,8 @@
 
 #include <csignal>
 #include <cerrno>
+#include <string>
+#include <vector>
 
 #include "oci/error.hpp"
 #include "runtime/container/fd.hpp"
@@ -44,6 +46,40 @@ public:
     posix_spawnattr_t attr_;
     posix_spawn_file_actions_t actions_;
 };
+
+// fork + execve for when posix_spawn is refused; rc as posix_spawn's (the exec error
+// comes back through a close-on-exec pipe).
+int fork_exec(const std::string& path, std::vector<char*>& argv, std::vector<char*>& envp,
+              int in_fd, int out_fd, pid_t& pid) {
+    int ep[2];
+    if (::pipe2(ep, O_CLOEXEC) != 0) return errno;
+    UniqueFd err_read(ep[0]), err_write(ep[1]);
+    pid = ::fork();
+    if (pid < 0) return errno;
+    if (pid == 0) {
+        sigset_t empty;
+        sigemptyset(&empty);
+        for (int sig = 1; sig < NSIG; ++sig) ::signal(sig, SIG_DFL);
+        ::sigprocmask(SIG_SETMASK, &empty, nullptr);
+        if (::dup2(in_fd, 0) < 0 || ::dup2(out_fd, 1) < 0 || ::dup2(out_fd, 2) < 0) ::_exit(127);
+        ::execve(path.c_str(), argv.data(), envp.data());
+        int e = errno;
+        (void)!::write(err_write.get(), &e, sizeof e);
+        ::_exit(127);
+    }
+    err_write.reset();
+    int e = 0;
+    ssize_t r;
+    while ((r = ::read(err_read.get(), &e, sizeof e)) < 0 && errno == EINTR) {
+    }
+    if (r == static_cast<ssize_t>(sizeof e)) {
+        while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+        }
+        pid = -1;
+        return e ? e : EINVAL;
+    }
+    return 0;
+}
 
 }  // namespace
 
@@ -80,6 +116,10 @@ void run_hook(const oci::Hook& hook, const std::string& state_json, const std::s
     pid_t pid = -1;
     int rc = ::posix_spawn(&pid, hook.path.c_str(), &sa.actions_, &sa.attr_, argv.data(),
                            envp.data());
+    // A startContainer hook runs under the container's seccomp filter, which may refuse
+    // clone3 (what posix_spawn uses) with EPERM: fall back to fork (the clone syscall).
+    if (rc == EPERM || rc == ENOSYS) rc = fork_exec(hook.path, argv, envp, in_child.get(),
+                                                    out_write.get(), pid);
     if (rc != 0) throw oci::SysError(who, rc);
     in_child.reset();
     out_write.reset();
@@ -97,13 +137,24 @@ void run_hook(const oci::Hook& hook, const std::string& state_json, const std::s
     }
     in_parent.reset();
 
+    // Without a pidfd (pidfd_open refused by a seccomp filter, old kernel) the exit is
+    // found by polling waitpid.
     UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
     const long deadline = hook.timeout ? now_ms() + *hook.timeout * 1000L : -1;
     std::string output;
     bool timed_out = false;
     bool out_open = true;
+    int status = 0;
+    bool reaped = false;
     for (;;) {
-        pollfd fds[2] = {{pidfd.get(), POLLIN, 0}, {out_read.get(), POLLIN, 0}};
+        if (pidfd.get() < 0) {
+            pid_t w = ::waitpid(pid, &status, WNOHANG);
+            if (w == pid || (w < 0 && errno != EINTR)) {
+                reaped = w == pid;
+                break;
+            }
+        }
+        pollfd fds[2] = {{out_read.get(), POLLIN, 0}, {pidfd.get(), POLLIN, 0}};
         long wait = -1;
         if (deadline >= 0) {
             wait = deadline - now_ms();
@@ -112,13 +163,17 @@ void run_hook(const oci::Hook& hook, const std::string& state_json, const std::s
                 break;
             }
         }
-        int n = ::poll(fds, out_open ? 2 : 1, static_cast<int>(wait));
+        if (pidfd.get() < 0 && (wait < 0 || wait > 20)) wait = 20;
+        pollfd* set = out_open ? fds : fds + 1;
+        int count = (out_open ? 1 : 0) + (pidfd.get() >= 0 ? 1 : 0);
+        int n = count ? ::poll(set, count, static_cast<int>(wait))
+                      : ::poll(nullptr, 0, static_cast<int>(wait));
         if (n < 0) {
             if (errno == EINTR) continue;
             break;
         }
         if (n == 0) continue;
-        if (out_open && (fds[1].revents & (POLLIN | POLLHUP))) {
+        if (out_open && (fds[0].revents & (POLLIN | POLLHUP))) {
             char buf[4096];
             ssize_t r = ::read(out_read.get(), buf, sizeof buf);
             if (r <= 0) out_open = false;
@@ -127,11 +182,10 @@ void run_hook(const oci::Hook& hook, const std::string& state_json, const std::s
                 if (output.size() > 16384) output.erase(0, output.size() - 8192);
             }
         }
-        if (fds[0].revents & POLLIN) break;
+        if (pidfd.get() >= 0 && (fds[1].revents & POLLIN)) break;
     }
     if (timed_out) ::kill(pid, SIGKILL);
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    while (!reaped && ::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
     // Drain what is left (non-blocking: a grandchild may still hold the pipe).
     ::fcntl(out_read.get(), F_SETFL, O_NONBLOCK);
