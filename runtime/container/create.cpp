@@ -364,9 +364,14 @@ Created create(const Store& store, const CreateOptions& o) {
     hs.bundle = bundle;
     hs.annotations = spec.annotations;
     if (has_runtime_hooks) {
-        const std::string js = oci::json::serialize(oci::state_to_json(hs));
-        run_hooks(spec.hooks->prestart, js, "prestart");
-        run_hooks(spec.hooks->create_runtime, js, "createRuntime");
+        // prestart sees "created" (the runtime-tools conformance test hooks_stdin asks for
+        // it: the environment is set up), createRuntime "creating" as runc passes it.
+        hs.status = "created";
+        if (!spec.hooks->prestart.empty())
+            run_hooks(spec.hooks->prestart, oci::json::serialize(oci::state_to_json(hs)), "prestart");
+        hs.status = "creating";
+        run_hooks(spec.hooks->create_runtime, oci::json::serialize(oci::state_to_json(hs)),
+                  "createRuntime");
     }
     if (cfg.wait_for_go) {
         try {
