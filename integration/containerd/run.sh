@@ -259,6 +259,11 @@ fi
 # the runtime sees exactly what the shim asks: BinaryName through runtime options (the
 # containerd config path Kubernetes uses) is covered by --runc-binary, which sets the same
 # io.containerd.runc.v2 option.
+if [ -n "${tracedir:-}" ] && [ -f "$tracedir/invocations.log" ]; then
+  echo "# runtime invocations (command, counted):"
+  awk '{ for (i = 1; i <= NF; i++) { if ($i ~ /^--(root|log|log-format)$/) { i++; continue }
+         print $i; break } }' "$tracedir/invocations.log" | sort | uniq -c | sort -rn | sed 's/^/#   /'
+fi
 if [ "$E2E_FAIL" -gt 0 ]; then
   echo "# containerd log (last errors):"
   grep -Ei 'level=error' "$D/containerd.log" | tail -n 10 | sed 's/^/#   /'
