@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers for the client end-to-end suites (docker, containerd, podman).
 # Sourced, not run. Self-contained (integration/lib.sh may set options/traps these
 # suites do not want); the names are prefixed e2e_ so both can be sourced together.

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # A private dockerd for the end-to-end suites and the latency bench. Source it:
 #
 #   . integration/docker/dockerd.sh
@@ -56,7 +57,7 @@ _dockerd_kill_under() {
 
 dockerd_cleanup() {
   [ -n "${DOCKERD_DIR:-}" ] && [ -d "$DOCKERD_DIR" ] || return 0
-  local d=$DOCKERD_DIR pid i m
+  local d=$DOCKERD_DIR pid i m mp
   if [ -S "$d/docker.sock" ] && [ -n "${DOCKERD_PID:-}" ] && kill -0 "$DOCKERD_PID" 2>/dev/null; then
     # containers first, so their runtime state and cgroups go away through the runtime
     local ids
@@ -76,7 +77,7 @@ dockerd_cleanup() {
   for i in 1 2 3; do
     m=$(awk -v d="$d" '$5 ~ "^"d {print $5}' /proc/self/mountinfo | sort -r)
     [ -z "$m" ] && break
-    for i in $m; do umount -l "$i" 2>/dev/null; done
+    for mp in $m; do umount -l "$mp" 2>/dev/null; done
   done
   # the cgroup parent this daemon used (empty directories only)
   if [ -n "${DOCKERD_CGROUP_PARENT:-}" ]; then
@@ -102,6 +103,7 @@ dockerd_cleanup() {
 }
 
 # dockerd_start RAMPART_PATH: start the daemon, wait until it answers, import the image.
+# Returns 1 when the daemon cannot start here, 3 when it runs but the image cannot be made.
 dockerd_start() {
   local rampart=${1:-}
   dockerd_install || return 1
@@ -169,9 +171,9 @@ EOF
     tail -n 30 "$d/dockerd.log" >&2
     return 1
   fi
-  e2e_rootfs_tar "$d/rootfs.tar" || { echo "dockerd.sh: cannot build the busybox rootfs" >&2; return 1; }
+  e2e_rootfs_tar "$d/rootfs.tar" || { echo "dockerd.sh: cannot build the busybox rootfs" >&2; return 3; }
   docker import -c 'CMD ["sh"]' "$d/rootfs.tar" "$DOCKERD_IMAGE" >/dev/null || {
-    echo "dockerd.sh: docker import failed" >&2; return 1; }
+    echo "dockerd.sh: docker import failed" >&2; return 3; }
   return 0
 }
 

@@ -63,10 +63,14 @@ for f in "$here"/scenarios/*.sh; do
 done
 _e2e_cleanup() { dockerd_cleanup; rm -rf "$WRAPDIR"; }
 trap _e2e_cleanup EXIT
-if ! dockerd_start "$reg"; then
-  rm -rf "$WRAPDIR"
-  e2e_skip_suite "$SUITE" "the private dockerd could not start on this machine (see the log above)"
-fi
+dockerd_start "$reg"
+case $? in
+  0) ;;
+  3) e2e_fail "image: busybox-static rootfs imported into the private dockerd" "see the lines above"
+     e2e_summary "$SUITE"; exit 1 ;;
+  *) rm -rf "$WRAPDIR"
+     e2e_skip_suite "$SUITE" "the private dockerd could not start on this machine (see the log above)" ;;
+esac
 trap _e2e_cleanup EXIT
 echo "# docker suite: runtime $RT ($( [ "$RT" = rampart ] && echo "$RAMPART" || command -v "$RT")), daemon dir $DOCKERD_DIR"
 

@@ -79,7 +79,7 @@ cleanup() {
   for i in 1 2 3; do
     m=$(awk -v d="$D" '$5 ~ "^"d {print $5}' /proc/self/mountinfo | sort -r)
     [ -z "$m" ] && break
-    for i in $m; do umount -l "$i" 2>/dev/null; done
+    for mp in $m; do umount -l "$mp" 2>/dev/null; done
   done
   for m in /sys/fs/cgroup/*/"$CGP" /sys/fs/cgroup/"$CGP"; do
     [ -d "$m" ] && find "$m" -depth -type d -exec rmdir {} \; 2>/dev/null
