@@ -142,6 +142,14 @@ e2e_check "podman run --cap-drop all --cap-add net_bind_service: CapEff 0x400" 0
 prun --memory 64m --pids-limit 20 "$IMG" sh -c 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max'
 e2e_check "podman run --memory 64m --pids-limit 20: read inside" "67108864
 20" "$OUT" "$(diag)"
+prun --security-opt no-new-privileges --security-opt seccomp=unconfined "$IMG" cat /proc/self/status
+e2e_check "podman run --security-opt no-new-privileges,seccomp=unconfined: NoNewPrivs 1, Seccomp 0" "1 0" \
+  "$(status_field "$OUT" NoNewPrivs) $(status_field "$OUT" Seccomp)" "$(diag)"
+HOST_CAPBND=$(awk '/^CapBnd/ {print $2}' /proc/self/status)
+prun --privileged "$IMG" cat /proc/self/status
+# podman asks only for the capabilities it holds itself: runc passes this too
+e2e_check "podman run --privileged: CapEff = the host's bounding set, Seccomp 0" "$HOST_CAPBND 0" \
+  "$(status_field "$OUT" CapEff) $(status_field "$OUT" Seccomp)" "$(diag)"
 prun --read-only "$IMG" touch /x
 if [ "$RC" != 0 ] && printf '%s' "$ERR" | grep -qi 'read-only'; then e2e_ok "podman run --read-only: write fails"; else e2e_fail "podman run --read-only: write fails" "$(diag)"; fi
 OUT=$(echo hi-stdin | timeout -k 5 "$T" "${P[@]}" run -i --rm --runtime "$RT" --network none --cgroup-parent "/$CGP" "$IMG" cat 2>&1); RC=$?; ERR=$OUT
