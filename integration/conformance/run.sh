@@ -162,14 +162,28 @@ section_upstream() {
 
 # ---------------------------------------------------------------- part 2: spec
 
-OCIGEN=
-build_ocigen() {
-  local out=$CACHE/ocigen-$(sha256sum "$here/ocigen.go" | cut -c1-12)-${SRCVER:-none}
+OCIGEN= CGCHECK=
+# build_gotool NAME: build NAME.go (beside this script) against Debian's Go libraries
+# into the cache (keyed by the file and the library's version); prints the binary.
+build_gotool() {
+  local out=$CACHE/$1-$(sha256sum "$here/$1.go" | cut -c1-12)-${SRCVER:-none}
   if [ ! -x "$out" ]; then
     (cd "$here" && GOPATH=/usr/share/gocode GO111MODULE=off GOFLAGS= GOCACHE=$CACHE/gocache \
-      "$GO" build -o "$out.tmp" ocigen.go) >"$WORK/ocigen.log" 2>&1 && mv "$out.tmp" "$out"
+      "$GO" build -o "$out.tmp" "$1.go") >"$WORK/$1.log" 2>&1 && mv "$out.tmp" "$out"
   fi
-  [ -x "$out" ] && OCIGEN=$out
+  [ -x "$out" ] && printf '%s\n' "$out"
+}
+build_ocigen() { OCIGEN=$(build_gotool ocigen); }
+
+# report_lines PREFIX FILE: "ok - X" / "not ok - X: detail" lines of FILE as checks.
+report_lines() {
+  local line
+  while IFS= read -r line; do
+    case $line in
+      "ok - "*) ok "$1: ${line#ok - }" ;;
+      "not ok - "*) line=${line#not ok - }; not_ok "$1: ${line%%: *}" "${line#*: }" ;;
+    esac
+  done <"$2"
 }
 
 # obundle [ARGS...]: a fresh upstream-style bundle (rootfs in the bundle dir, root.path ".")
@@ -216,12 +230,7 @@ incontainer() {
     return
   fi
   owait "$id" stopped 10 || { not_ok "$name: container stops" "status: $(ostate "$id" status)"; }
-  while IFS= read -r line; do
-    case $line in
-      "ok - "*) ok "$name: ${line#ok - }"; n=$((n + 1)) ;;
-      "not ok - "*) line=${line#not ok - }; not_ok "$name: ${line%%: *}" "${line#*: }"; n=$((n + 1)) ;;
-    esac
-  done <"$b/stdout"
+  report_lines "$name" "$b/stdout"
   grep -q '^checks-done$' "$b/stdout" || not_ok "$name: check script ran to its end" "stdout: $(head -c 1500 "$b/stdout")" "stderr: $(head -c 1500 "$b/stderr")"
   ocleanup "$id"
 }
@@ -562,6 +571,104 @@ spec_namespaces() {
   ocleanup "$id"
 }
 
+# linux.resources read back from the v1 hierarchies (absolute cgroupsPath, as upstream's
+# linux_cgroups_* programs), and delete_resources / delete_only_create_resources.
+spec_cgroups() {
+  local b id pid case path res mine ctl
+  if [ ! -d /sys/fs/cgroup/pids ] || [ ! -d /sys/fs/cgroup/memory ]; then
+    skip "cgroups v1 resources" "no cgroup v1 pids/memory hierarchy here (upstream's reader handles only v1)"
+    return
+  fi
+  CGCHECK=$(build_gotool cgcheck) || { not_ok "cgcheck builds" "$(tail -n 5 "$WORK/cgcheck.log")"; return; }
+  for case in pids memory cpu devices blkio network; do
+    path=/rampart-conformance-$$-$case
+    ctl=$case
+    case $case in
+      pids) res='{"pids": {"limit": 1000}}' ;;
+      memory) res='{"memory": {"limit": 50593792, "reservation": 50593792, "swap": 50593792, "kernelTCP": 50593792, "swappiness": 50, "disableOOMKiller": true}}' ;;
+      cpu) res='{"cpu": {"shares": 1024, "quota": 50000, "period": 100000, "cpus": "0", "mems": "0"}}' ;;
+      devices) res='{"devices": [{"allow": false, "access": "rwm"}, {"allow": true, "type": "c", "major": 10, "minor": 229, "access": "rw"}, {"allow": true, "type": "b", "major": 8, "minor": 0, "access": "r"}]}' ;;
+      blkio)
+        if [ ! -e /sys/fs/cgroup/blkio/blkio.weight ]; then
+          skip "cgroups blkio: linux.resources.blockIO" "no blkio.weight here (the kernel's I/O scheduler has no v1 weight); upstream's reader needs it"
+          continue
+        fi
+        res='{"blockIO": {"weight": 500}}' ;;
+      network)
+        if [ ! -d /sys/fs/cgroup/net_cls ]; then
+          skip "cgroups network: linux.resources.network" "no net_cls/net_prio v1 hierarchy mounted on this machine"
+          continue
+        fi
+        ctl=net_cls
+        res='{"network": {"classID": 1048577}}' ;;
+    esac
+    b=$(obundle sleep 30)
+    id=$(new_id conf)
+    RES=$res cfg_py "$b" "import os; c['linux']['cgroupsPath'] = '$path'; c['linux']['resources'] = json.loads(os.environ['RES'])"
+    if ! ocreate "$b" "$id"; then
+      not_ok "cgroups $case: create with linux.resources.$case" "$(cat "$b/stderr")"
+      continue
+    fi
+    pid=$(ostate "$id" pid)
+    "$CGCHECK" "$b/config.json" "$pid" >"$WORK/cg.out" 2>&1
+    report_lines "cgroups $case" "$WORK/cg.out"
+    ocleanup "$id"
+    if [ -d "/sys/fs/cgroup/$ctl$path" ]; then
+      not_ok "cgroups $case: delete removes the cgroup it created ($path)"
+    else ok "cgroups $case: delete removes the cgroup it created ($path)"; fi
+  done
+
+  # a cgroup made by someone else that the container was put in survives delete
+  mine=/sys/fs/cgroup/pids/rampart-conformance-own-$$
+  mkdir -p "$mine"
+  at_cleanup "rmdir $mine"
+  b=$(obundle true)
+  id=$(new_id conf)
+  if ocreate "$b" "$id"; then
+    echo "$(ostate "$id" pid)" >"$mine/cgroup.procs"
+    ort start "$id" >/dev/null 2>&1
+    owait "$id" stopped 10
+    check "delete after the init was moved to a foreign cgroup" ort delete "$id"
+    if [ -d "$mine" ]; then ok "delete leaves a cgroup it did not create"; else not_ok "delete leaves a cgroup it did not create"; fi
+  else not_ok "create (foreign cgroup case)" "$(cat "$b/stderr")"; fi
+
+  skip "cgroups with a relative cgroupsPath" "a relative path lands under the cgroup of the runtime's caller, here the test session's own cgroup, which this suite must not touch"
+}
+
+# config.json handling: unknown annotations and properties are accepted, invalid values refused
+spec_config() {
+  local b id bad
+  b=$(obundle true)
+  id=$(new_id conf)
+  cfg_py "$b" 'c.setdefault("annotations", {})["org.rampart-conformance.unknown"] = ""'
+  check "an unknown annotation key is accepted" ocreate "$b" "$id"
+  ocleanup "$id"
+  b=$(obundle true)
+  id=$(new_id conf)
+  cfg_py "$b" 'c["unknown"] = "unknown"; c["process"]["unknownProcessField"] = 1'
+  check "unknown properties are accepted" ocreate "$b" "$id"
+  ocleanup "$id"
+  for bad in 'c["ociVersion"] = "invalid"' \
+    'c["process"]["rlimits"] = [{"type": "RLIMIT_TEST", "soft": 1, "hard": 1}]' \
+    'c["process"]["capabilities"]["bounding"].append("CAP_TEST")' \
+    'c["linux"]["namespaces"].append({"type": "pid"})' \
+    'c["linux"]["namespaces"].append({"type": "nosuchns"})' \
+    'c["root"]["path"] = "does-not-exist"' \
+    'c["process"]["args"] = []'; do
+    b=$(obundle true)
+    id=$(new_id conf)
+    cfg_py "$b" "$bad"
+    if ocreate "$b" "$id"; then
+      ort start "$id" >"$WORK/start.out" 2>&1
+      if [ "$(ostate "$id" status)" = stopped ] && ! grep -q . "$b/stderr" "$WORK/start.out"; then
+        not_ok "invalid config refused: $bad" "create and start succeeded"
+      else ok "invalid config refused: $bad (at start)"; fi
+    else ok "invalid config refused: $bad"; fi
+    ocleanup "$id"
+    if ort state "$id" >/dev/null 2>&1 || [ -e "$ROOT/$id" ]; then not_ok "refused config leaves no container: $bad"; fi
+  done
+}
+
 section_spec() {
   if [ -z "$GO" ] || ! build_ocigen; then
     skip "spec checks" "Go or Debian's runtime-tools library not installable here: $(tail -n 3 "$WORK/ocigen.log" "$WORK/apt.log" 2>/dev/null | tr '\n' ' ')"
@@ -575,6 +682,10 @@ section_spec() {
   spec_incontainer
   echo "# --- namespaces"
   spec_namespaces
+  echo "# --- config.json handling"
+  spec_config
+  echo "# --- cgroups"
+  spec_cgroups
 }
 
 for part in ${CONFORMANCE_ONLY:-upstream spec}; do
