@@ -137,6 +137,8 @@ void validate_container_id(const std::string& id) {
     if (id.empty()) bad("must not be empty");
     if (id.size() > 1024) bad("longer than 1024 characters");
     if (id == "." || id == "..") bad("must not be \".\" or \"..\"");
+    // "-x" would be read as a flag by every later command (delete, kill, state).
+    if (id[0] == '-') bad("must not start with '-'");
     for (char c : id) {
         bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                   c == '_' || c == '.' || c == '+' || c == '-';

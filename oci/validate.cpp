@@ -337,6 +337,16 @@ void validate_process(const Process& p, const std::string& file, const std::stri
     if (p.args.empty()) c.fail(Checker::join(base, "args"), "must not be empty");
     if (p.args[0].empty()) c.fail(Checker::join(base, "args") + "[0]", "must not be empty");
     c.absolute(Checker::join(base, "cwd"), p.cwd);
+    // 4294967295 is (uid_t)-1: setresuid/setresgid read it as "leave unchanged", so the
+    // process would keep running as root while the config (and a policy) says otherwise.
+    const uint32_t kNoId = 4294967295u;
+    if (p.user.uid == kNoId)
+        c.fail(Checker::join(base, "user.uid"), "4294967295 is not a valid uid ((uid_t)-1 means \"unchanged\": root)");
+    if (p.user.gid == kNoId)
+        c.fail(Checker::join(base, "user.gid"), "4294967295 is not a valid gid ((gid_t)-1 means \"unchanged\": root)");
+    for (size_t i = 0; i < p.user.additional_gids.size(); ++i)
+        if (p.user.additional_gids[i] == kNoId)
+            c.fail(Checker::idx(Checker::join(base, "user.additionalGids"), i), "4294967295 is not a valid gid");
     if (p.capabilities) check_capabilities(c, *p.capabilities, Checker::join(base, "capabilities"));
     check_rlimits(c, p.rlimits, Checker::join(base, "rlimits"));
     for (size_t i = 0; i < p.env.size(); ++i)

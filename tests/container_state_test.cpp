@@ -186,3 +186,8 @@ TEST(Sha256, KnownVectors) {
     EXPECT_EQ(sha256_hex(std::string(1000000, 'a')),
               "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
+
+// A record without a start time matches no process: its pid may be any host process now.
+TEST(StateStore, NoStartTimeMatchesNothing) {
+    EXPECT_FALSE(rampart::container::process_matches(::getpid(), 0));
+}

@@ -258,8 +258,10 @@ uint64_t process_start_time(pid_t pid) {
 
 bool process_matches(pid_t pid, uint64_t start) {
     if (pid <= 0) return false;
-    uint64_t now = process_start_time(pid);
-    return now != 0 && (start == 0 || now == start);
+    // No recorded start time (a state.json without pidStart, or an init that was gone
+    // when create looked) matches nothing: the pid may belong to any host process by now.
+    if (start == 0) return false;
+    return process_start_time(pid) == start;
 }
 
 std::string rfc3339_now() {
