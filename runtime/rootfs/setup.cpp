@@ -190,8 +190,10 @@ std::string mount_point_of(const std::string& path) {
 void prepare_root(RootContext& ctx, const oci::Spec& spec) {
     unsigned long prop = rootfs_propagation(spec);
     // Our mounts must not reach the host: every mount becomes a slave (or what
-    // rootfsPropagation asks) before anything is mounted.
-    do_mount("linux.rootfsPropagation", nullptr, "/", nullptr, prop | MS_REC, nullptr);
+    // rootfsPropagation asks) before anything is mounted. An unbindable tree would refuse
+    // the rootfs bind below: private until setup() makes the new root unbindable.
+    const unsigned long initial = (prop & MS_UNBINDABLE) ? static_cast<unsigned long>(MS_PRIVATE) : prop;
+    do_mount("linux.rootfsPropagation", nullptr, "/", nullptr, initial | MS_REC, nullptr);
 
     char real[PATH_MAX];
     if (!realpath(ctx.opts->rootfs.c_str(), real))
