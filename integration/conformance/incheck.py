@@ -155,6 +155,23 @@ def main():
                    % (q(r), q("readonlyPaths " + r), q(r), q(r), q(r), q("readonlyPaths " + r), q("readonlyPaths " + r),
                       q(r), q("readonlyPaths " + r), q("readonlyPaths " + r)))
 
+    # rootfsPropagation: the optional fields of the root mount in /proc/self/mountinfo
+    prop = lx.get("rootfsPropagation")
+    if prop:
+        # slave: "master:N" only when the host's root is shared; in any case not shared
+        want = {"shared": "shared:", "rshared": "shared:",
+                "unbindable": "unbindable", "runbindable": "unbindable"}.get(prop)
+        opt = "awk '$5==\"/\" {for(i=7;i<=NF;i++){if($i==\"-\")break; printf \"%s \", $i}; print \"\"}' /proc/self/mountinfo | tail -n 1"
+        if want:
+            out.append('case " $(%s)" in *" %s"*) ok %s;; *) nok %s "root mount fields: $(%s)";; esac'
+                       % (opt, want, q("linux.rootfsPropagation " + prop), q("linux.rootfsPropagation " + prop), opt))
+        elif prop in ("slave", "rslave"):
+            out.append('case " $(%s)" in *" shared:"* | *" unbindable"*) nok %s "root mount fields: $(%s)";; *) ok %s;; esac'
+                       % (opt, q("linux.rootfsPropagation " + prop), opt, q("linux.rootfsPropagation " + prop)))
+        else:  # private: no peer group, no master, not unbindable
+            out.append('case " $(%s)" in *" shared:"* | *" master:"* | *" unbindable"*) nok %s "root mount fields: $(%s)";; *) ok %s;; esac'
+                       % (opt, q("linux.rootfsPropagation " + prop), opt, q("linux.rootfsPropagation " + prop)))
+
     # id mappings
     for field, f in (("uidMappings", "/proc/self/uid_map"), ("gidMappings", "/proc/self/gid_map")):
         for m in lx.get(field, []):

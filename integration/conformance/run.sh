@@ -334,6 +334,18 @@ PY
     ocleanup "$id"
   done
 
+  # killsig: the signal reaches the process (its trap runs)
+  for sig in TERM USR1 USR2; do
+    b=$(obundle sh -c "trap 'touch /$sig' $sig; sleep 10 & wait \$!")
+    id=$(new_id conf)
+    ocreate "$b" "$id" && ort start "$id" >/dev/null 2>&1
+    sleep 0.3
+    check "kill $sig of a running container" ort kill "$id" "$sig"
+    owait "$id" stopped 5
+    if [ -e "$b/$sig" ]; then ok "kill $sig: the process got $sig"; else not_ok "kill $sig: the process got $sig" "status: $(ostate "$id" status)"; fi
+    ocleanup "$id"
+  done
+
   # config updates after create do not affect the container
   b=$(obundle sleep 30)
   id=$(new_id conf)
@@ -498,6 +510,22 @@ c["linux"]["devices"] = [
   echo data >"$b/masked-dir/f"
   cfg_py "$b" 'c["linux"]["maskedPaths"] = ["/masked-dir", "/masked-file", "/proc/kcore", "/does-not-exist"]' \
     && incontainer "linux.maskedPaths" "$b"
+
+  # nested masked paths (inside a masked directory they no longer exist: skipped) and
+  # masked device nodes and a FIFO (masked without being opened)
+  b=$(obundle)
+  mkdir -p "$b/masked-dir/masked-subdir"
+  echo secrets >"$b/masked-dir/masked-file"
+  echo secrets >"$b/masked-dir/masked-subdir/masked-file"
+  echo secrets >"$b/masked-file"
+  mknod "$b/masked-blk" b 7 0 && mknod "$b/masked-chr" c 1 3 && mkfifo "$b/masked-fifo"
+  cfg_py "$b" 'c["linux"]["maskedPaths"] = ["/masked-dir", "/masked-file", "/masked-dir/masked-subdir", "/masked-dir/masked-file", "/masked-dir/masked-subdir/masked-file", "/masked-blk", "/masked-chr", "/masked-fifo"]' \
+    && incontainer "linux.maskedPaths nested, devices, fifo" "$b"
+
+  for prop in shared slave private unbindable; do
+    b=$(obundle)
+    cfg_py "$b" "c['linux']['rootfsPropagation'] = '$prop'" && incontainer "linux.rootfsPropagation $prop" "$b"
+  done
 
   b=$(obundle)
   mkdir -p "$b/ro-dir"
