@@ -56,8 +56,10 @@ source "$here/cgroups.sh"
 source "$here/namespaces.sh"
 source "$here/config.sh"
 source "$here/state.sh"
+source "$here/mounts.sh"
+source "$here/procs.sh"
 
-sections=${ESCAPE_ONLY:-cgroups namespaces config state}
+sections=${ESCAPE_ONLY:-cgroups namespaces config state mounts procs}
 for s in $sections; do
   echo "# --- $s"
   "section_$s"

@@ -62,6 +62,9 @@ int fork_exec(const std::string& path, std::vector<char*>& argv, std::vector<cha
         for (int sig = 1; sig < NSIG; ++sig) ::signal(sig, SIG_DFL);
         ::sigprocmask(SIG_SETMASK, &empty, nullptr);
         if (::dup2(in_fd, 0) < 0 || ::dup2(out_fd, 1) < 0 || ::dup2(out_fd, 2) < 0) ::_exit(127);
+        // Nothing but the state and the output pipe reaches a hook: fds the runtime's own
+        // caller leaked to it (without close-on-exec) are closed at execve.
+        (void)::syscall(SYS_close_range, 3u, ~0u, 4u /* CLOSE_RANGE_CLOEXEC */);
         ::execve(path.c_str(), argv.data(), envp.data());
         int e = errno;
         (void)!::write(err_write.get(), &e, sizeof e);
@@ -103,6 +106,9 @@ void run_hook(const oci::Hook& hook, const std::string& state_json, const std::s
     ::posix_spawn_file_actions_adddup2(&sa.actions_, in_child.get(), 0);
     ::posix_spawn_file_actions_adddup2(&sa.actions_, out_write.get(), 1);
     ::posix_spawn_file_actions_adddup2(&sa.actions_, out_write.get(), 2);
+    // Only the state (stdin) and the output pipe reach a hook, not fds the runtime's own
+    // caller leaked to it.
+    ::posix_spawn_file_actions_addclosefrom_np(&sa.actions_, 3);
 
     std::vector<std::string> args = hook.args;
     if (args.empty()) args.push_back(hook.path);
