@@ -108,6 +108,26 @@ def main():
                    'then ok %s; else nok %s "$(awk -v d=%s \'$5==d\' /proc/self/mountinfo)"; fi'
                    % (q(d), q(m.get("type", "")), q(m.get("source", "")), q("mount " + d), q("mount " + d), q(d)))
 
+    # mounts appear in config order (runtimetest's MountsInOrder)
+    seq = []
+    for m in c.get("mounts", []):
+        if m.get("type") in ("bind", "rbind", None) or "bind" in m.get("options", []) or "rbind" in m.get("options", []):
+            continue
+        seq.append("%s %s %s" % (m["destination"].rstrip("/") or "/", m.get("type", ""), m.get("source", "")))
+    if seq:
+        out.append("if awk -v want=%s 'BEGIN{n=split(want, w, \"|\"); k=1} "
+                   "{for(i=7;i<=NF;i++) if($i==\"-\") break; if (k<=n && ($5 \" \" $(i+1) \" \" $(i+2)) == w[k]) k++} "
+                   "END{exit !(k>n)}' /proc/self/mountinfo; then ok \"mounts in config order\"; "
+                   "else nok \"mounts in config order\" \"$(awk '{print $5}' /proc/self/mountinfo | tr '\\n' ' ')\"; fi"
+                   % q("|".join(seq)))
+    # default filesystems
+    for d, t in (("/proc", "proc"), ("/sys", "sysfs"), ("/dev/pts", "devpts"), ("/dev/shm", "tmpfs")):
+        out.append('if awk -v d=%s -v t=%s \'{for(i=7;i<=NF;i++) if($i=="-") break; if($5==d && $(i+1)==t) f=1} END{exit !f}\' /proc/self/mountinfo; '
+                   'then ok %s; else nok %s "not mounted"; fi' % (q(d), q(t), q("default filesystem " + d), q("default filesystem " + d)))
+    if not c.get("root", {}).get("readonly"):
+        out.append('if touch /.rw-probe 2>/dev/null; then rm -f /.rw-probe; ok "root writable (root.readonly false)"; '
+                   'else nok "root writable (root.readonly false)" "cannot create a file in /"; fi')
+
     # default devices and symlinks
     devs = ["/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty", "/dev/ptmx"]
     if p.get("terminal"):

@@ -549,8 +549,7 @@ c["mounts"].append({"destination": "/mnt/bind", "type": "bind", "source": "/tmp"
   cfg_py "$b" '
 c["linux"]["namespaces"].append({"type": "user"})
 c["linux"]["uidMappings"] = [{"containerID": 0, "hostID": 100000, "size": 65536}]
-c["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 100000, "size": 65536}]
-c["mounts"] = [m for m in c["mounts"] if m["destination"] not in ("/sys", "/dev/mqueue")]' \
+c["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 100000, "size": 65536}]' \
     && incontainer "linux.uidMappings/gidMappings" "$b"
 }
 
@@ -584,6 +583,15 @@ spec_namespaces() {
     done
   else not_ok "create joining namespaces by path" "$(cat "$b2/stderr" 2>/dev/null)"; fi
   ocleanup "$id2"
+  ocleanup "$id"
+
+  # a namespace path of another type is refused
+  b=$(obundle sleep 30)
+  id=$(new_id conf)
+  cfg_py "$b" "c['linux']['namespaces'] = [{'type': 'pid'}, {'type': 'mount'}, {'type': 'uts'}, {'type': 'network', 'path': '/proc/self/ns/ipc'}]"
+  if ocreate "$b" "$id"; then not_ok "a network namespace path that is an ipc namespace is refused"; else
+    ok "a network namespace path that is an ipc namespace is refused"
+  fi
   ocleanup "$id"
 
   # no namespace at all (except mount): the runtime's own
