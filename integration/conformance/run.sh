@@ -210,6 +210,12 @@ owait() { # ID STATUS [SECONDS]
   done
   return 1
 }
+# wait_ready BUNDLE: until the container's process made /ready (its traps are set)
+wait_ready() {
+  local i
+  for ((i = 0; i < 100; i++)); do [ -e "$1/ready" ] && return 0; sleep 0.05; done
+  return 1
+}
 # ocreate BUNDLE ID: create with stdout/stderr in BUNDLE/stdout, BUNDLE/stderr (as upstream)
 ocreate() { ort create --bundle "$1" "$2" >"$1/stdout" 2>"$1/stderr" </dev/null; }
 ocleanup() { ort kill "$1" KILL >/dev/null 2>&1; sleep 0.1; ort delete --force "$1" >/dev/null 2>&1; }
@@ -238,7 +244,7 @@ incontainer() {
 spec_lifecycle() {
   local b id id2 st1 st2 pid out
   # pid 1 of a pid namespace ignores signals it has no handler for: trap TERM
-  b=$(obundle sh -c 'trap "exit 0" TERM; while :; do sleep 0.1; done')
+  b=$(obundle sh -c 'trap "exit 0" TERM; touch /ready; while :; do sleep 0.1; done')
   id=$(new_id conf)
   check_fail "create without an id fails" ort create --bundle "$b"
   check_fail "state without an id fails" ort state
@@ -283,7 +289,7 @@ PY
   check_fail "start of a running container fails" ort start "$id"
   check_fail "delete of a running container fails" ort delete "$id"
   expect_eq "refused delete of a running container has no effect" running "$(ostate "$id" status)"
-  sleep 0.3
+  wait_ready "$b"
   check "kill TERM (the default signal) of a running container" ort kill "$id" TERM
   if owait "$id" stopped 5; then ok "the container stops on TERM"; else not_ok "the container stops on TERM" "status: $(ostate "$id" status)"; fi
   st1=$(ort state "$id" 2>&1)
@@ -325,10 +331,10 @@ PY
 
   # killsig: TERM and KILL by name, with SIG prefix and by number
   for sig in TERM SIGKILL 9; do
-    b=$(obundle sh -c 'trap "exit 0" TERM; while :; do sleep 0.1; done')
+    b=$(obundle sh -c 'trap "exit 0" TERM; touch /ready; while :; do sleep 0.1; done')
     id=$(new_id conf)
     ocreate "$b" "$id" && ort start "$id" >/dev/null 2>&1
-    sleep 0.3
+    wait_ready "$b"
     check "kill $sig of a running container" ort kill "$id" "$sig"
     if owait "$id" stopped 5; then ok "stopped after kill $sig"; else not_ok "stopped after kill $sig"; fi
     ocleanup "$id"
@@ -336,10 +342,10 @@ PY
 
   # killsig: the signal reaches the process (its trap runs)
   for sig in TERM USR1 USR2; do
-    b=$(obundle sh -c "trap 'touch /$sig' $sig; sleep 10 & wait \$!")
+    b=$(obundle sh -c "trap 'touch /$sig' $sig; touch /ready; sleep 10 & wait \$!")
     id=$(new_id conf)
     ocreate "$b" "$id" && ort start "$id" >/dev/null 2>&1
-    sleep 0.3
+    wait_ready "$b"
     check "kill $sig of a running container" ort kill "$id" "$sig"
     owait "$id" stopped 5
     if [ -e "$b/$sig" ]; then ok "kill $sig: the process got $sig"; else not_ok "kill $sig: the process got $sig" "status: $(ostate "$id" status)"; fi
