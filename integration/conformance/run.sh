@@ -591,6 +591,24 @@ spec_namespaces() {
   ocleanup "$id2"
   ocleanup "$id"
 
+  # no namespace at all (upstream linux_ns_itype): every one inherited, the mount
+  # namespace too. Run from a private throwaway mount namespace: a runtime that honours
+  # this mounts the rootfs in its caller's mount namespace (runc leaves those mounts behind).
+  b=$(obundle sleep 30)
+  id=$(new_id conf)
+  cfg_py "$b" 'c["linux"]["namespaces"] = []; c.pop("hostname", None)'
+  if unshare -m --propagation private sh -c 'readlink /proc/self/ns/mnt >"$1/host-mnt"; exec "$2" create --bundle "$1" "$3" >"$1/stdout" 2>"$1/stderr" </dev/null' \
+    sh "$b" "$W" "$id"; then
+    pid=$(ostate "$id" pid)
+    for ns in ipc net pid uts cgroup user; do
+      expect_eq "no namespaces listed: $ns inherited" "$(readlink /proc/self/ns/$ns)" "$(readlink /proc/"$pid"/ns/$ns)"
+    done
+    expect_eq "no namespaces listed: mnt inherited" "$(cat "$b/host-mnt")" "$(readlink /proc/"$pid"/ns/mnt)"
+  elif grep -q "a mount namespace is required" "$b/stderr"; then
+    skip "no namespaces listed: all inherited" "refused: this runtime requires a mount namespace (a container chrooted in the runtime's own mount namespace can leave the chroot with CAP_SYS_CHROOT, and its mounts stay behind there)"
+  else not_ok "no namespaces listed: create" "$(cat "$b/stderr")"; fi
+  ocleanup "$id"
+
   # a namespace path of another type is refused
   b=$(obundle sleep 30)
   id=$(new_id conf)
