@@ -52,12 +52,12 @@ apt_install() { # PKG...: install the missing ones (apt-get update once first)
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >"$WORK/apt.log" 2>&1
 }
 
-GO_PKGS=(golang-go golang-github-opencontainers-runtime-tools-dev golang-github-opencontainers-specs-dev
-  golang-github-mndrix-tap-go-dev golang-github-hashicorp-go-multierror-dev golang-github-mrunalp-fileutils-dev
-  golang-github-syndtr-gocapability-dev golang-github-xeipuuv-gojsonschema-dev golang-github-google-uuid-dev
-  golang-github-sirupsen-logrus-dev golang-github-urfave-cli-dev golang-github-blang-semver-dev golang-gopkg-yaml.v2-dev)
+# Go and runtime-tools' library packages (its Depends bring the specs, gojsonschema,
+# multierror... it needs). The upstream sources vendor their own dependencies (tap-go and
+# gocapability are not packaged in Debian).
 apt_install busybox-static
-apt_install "${GO_PKGS[@]}" || diag "apt-get install of the Go packages failed: $(tail -n 3 "$WORK/apt.log" 2>/dev/null)"
+apt_install golang-go golang-github-opencontainers-runtime-tools-dev ||
+  diag "apt-get install of golang-go / golang-github-opencontainers-runtime-tools-dev failed: $(tail -n 3 "$WORK/apt.log" 2>/dev/null)"
 GO=$(command -v go || ls /usr/lib/go-*/bin/go 2>/dev/null | tail -n 1)
 SRCVER=$(dpkg-query -W -f '${Version}' golang-github-opencontainers-runtime-tools-dev 2>/dev/null)
 
@@ -95,7 +95,7 @@ upstream_src() {
 # upstream_build SRC: build runtimetest and validation/*/ into $CACHE/upstream-KEY; prints the dir.
 upstream_build() {
   local src=$1 key out gp name
-  key=$( (cd "$src" && find . -name '*.go' -newer /dev/null -printf '%P %s %T@\n' | sort | sha256sum) | cut -c1-16)
+  key=$( (cd "$src" && { "$GO" version; find . -name '*.go' -printf '%P %s %T@\n'; } | sort | sha256sum) | cut -c1-16)
   out=$CACHE/upstream-$key
   if [ ! -e "$out/.built" ]; then
     rm -rf "$out"
