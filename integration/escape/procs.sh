@@ -127,15 +127,60 @@ C
   # fds: the caller's extra fds (5, 6), LISTEN_FDS, a console socket: only 0-2 (plus the
   # LISTEN_FDS ones, as runc) reach the container; none names the runtime, its state dir
   # or a cgroup
-  b=$(fresh_bundle /bin/sh -c 'for f in /proc/self/fd/*; do echo "${f##*/} $(readlink $f)"; done')
-  out=$(cd "$WORK" && exec 5<"$b/config.json" 6>"$WORK/fd6" && rt run --bundle "$b" "$(new_id fds)" </dev/null 2>&1)
+  b=$(fresh_bundle /bin/sh -c 'ls -l /proc/$$/fd/')
+  out=$(cd "$WORK" && exec 5<"$b/config.json" 6>"$WORK/fd6" && rt run --bundle "$b" "$(new_id fds)" </dev/null 2>&1 | awk '/->/ {print $(NF-2), $NF}')
   fds=$(printf '%s\n' "$out" | awk '{print $1}' | sort -n | tr '\n' ' ')
-  expect_match "run: only fds 0-2 in the container (the caller's 5 and 6 are not)" '^0 1 2 [0-9]+ $' "$fds"
-  expect_no_match "run: no fd names the runtime, its state or a cgroup" "$ROOT|cgroup|$RT_NAME|config\.json|fd6" \
-    "$(printf '%s\n' "$out" | awk '$1 <= 2 || $1 >= 3 {print}' | grep -v "^[0-9]* /proc/[0-9]*/fd\$")"
-  out=$(cd "$WORK" && exec 3<"$b/config.json" 4<"$b/config.json" 5>"$WORK/fd5" && LISTEN_FDS=2 LISTEN_PID=$$ rt run --bundle "$b" "$(new_id lfds)" </dev/null 2>&1)
+  expect_eq "run: only fds 0-2 in the container (the caller's 5 and 6 are not)" '0 1 2 ' "$fds"
+  expect_no_match "run: no fd names the runtime, its state or a cgroup" "$ROOT|cgroup|$RT_NAME|config\.json|fd6" "$out"
+  out=$(cd "$WORK" && exec 3<"$b/config.json" 4<"$b/config.json" 5>"$WORK/fd5" && LISTEN_FDS=2 LISTEN_PID=$$ rt run --bundle "$b" "$(new_id lfds)" </dev/null 2>&1 | awk '/->/ {print $(NF-2), $NF}')
   diag "with LISTEN_FDS=2: $(printf '%s' "$out" | tr '\n' ';')"
   expect_no_match "LISTEN_FDS: the caller's fd 5 does not reach the container" '(^|;)5 ' "$(printf '%s' "$out" | tr '\n' ';')"
+
+  # a console socket: the container gets the pty on 0-2 and nothing else (not the
+  # socket, not the pty master)
+  cat >"$WORK/console-recv.py" <<'PY'
+import array, os, select, socket, sys, time
+sock_path, out_path = sys.argv[1], sys.argv[2]
+srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+srv.bind(sock_path)
+srv.listen(1)
+srv.settimeout(15)
+conn, _ = srv.accept()
+msg, anc, _, _ = conn.recvmsg(4096, socket.CMSG_SPACE(16 * 4))
+fds = array.array("i")
+for level, kind, payload in anc:
+    if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+        fds.frombytes(payload[: len(payload) - len(payload) % fds.itemsize])
+master = fds[0]
+deadline = time.time() + 15
+with open(out_path, "wb") as out:
+    while time.time() < deadline:
+        r, _, _ = select.select([master], [], [], 0.5)
+        if not r:
+            continue
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out.write(chunk)
+PY
+  b=$(fresh_bundle /bin/sh -c 'ls -l /proc/$$/fd/')
+  cfg_py "$b" 'c["process"]["terminal"] = True'
+  sock=$WORK/console-fds.sock
+  python3 "$WORK/console-recv.py" "$sock" "$WORK/console-fds.out" 2>"$WORK/console-fds.err" &
+  recv=$!
+  for i in $(seq 100); do [ -S "$sock" ] && break; sleep 0.05; done
+  id=$(new_id consfds)
+  rt create --console-socket "$sock" --bundle "$b" "$id" </dev/null >"$WORK/consfds.out" 2>&1
+  rt start "$id" >/dev/null 2>&1
+  timeout 20 tail --pid="$recv" -f /dev/null
+  out=$(tr -d '\r' <"$WORK/console-fds.out" | awk '/->/ {print $(NF-2), $NF}')
+  diag "with a console socket: $(printf '%s' "$out" | tr '\n' ';')"
+  expect_eq "console socket: fds 0-2 are the pty and nothing else leaks" "0 1 2" \
+    "$(printf '%s\n' "$out" | awk '$2 ~ /^\/dev\/pts\/[0-9]+$/ && $1 <= 2 {print $1} $2 !~ /^\/dev\/pts\/[0-9]+$/ && $2 !~ /^\/proc\/[0-9]+\/fd$/ && $2 != "" {print "leak:" $0}' | tr '\n' ' ' | sed 's/ $//')"
+  rt delete --force "$id" >/dev/null 2>&1
 
   # hooks: a createRuntime hook (host side) gets the state on stdin and no runtime fd
   # (`exec ls` so that no shell fd is counted; ls's own fd on the directory is dropped)
