@@ -352,6 +352,16 @@ PY
     ocleanup "$id"
   done
 
+  # linux.seccomp (upstream linux_seccomp): default allow, getcwd answered with an errno
+  b=$(obundle sh -c 'cd /tmp; if [ "$(pwd -P 2>/dev/null)" = /tmp ]; then echo getcwd-allowed; else echo getcwd-refused; fi; ls / >/dev/null && echo ls-ok')
+  id=$(new_id conf)
+  cfg_py "$b" 'c["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"], "syscalls": [{"names": ["getcwd"], "action": "SCMP_ACT_ERRNO"}]}'
+  if ocreate "$b" "$id" && ort start "$id" >/dev/null 2>&1; then
+    owait "$id" stopped 10
+    expect_eq "linux.seccomp: getcwd refused, the rest allowed" "getcwd-refused ls-ok" "$(grep -E '^(getcwd|ls)-' "$b/stdout" | tr '\n' ' ' | sed 's/ $//')"
+  else not_ok "linux.seccomp: create and start" "$(cat "$b/stderr")"; fi
+  ocleanup "$id"
+
   # config updates after create do not affect the container
   b=$(obundle sleep 30)
   id=$(new_id conf)
