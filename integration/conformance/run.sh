@@ -619,14 +619,46 @@ spec_namespaces() {
   else not_ok "no namespaces listed: create" "$(cat "$b/stderr")"; fi
   ocleanup "$id"
 
-  # a namespace path of another type is refused
-  b=$(obundle sleep 30)
-  id=$(new_id conf)
-  cfg_py "$b" "c['linux']['namespaces'] = [{'type': 'pid'}, {'type': 'mount'}, {'type': 'uts'}, {'type': 'network', 'path': '/proc/self/ns/ipc'}]"
-  if ocreate "$b" "$id"; then not_ok "a network namespace path that is an ipc namespace is refused"; else
-    ok "a network namespace path that is an ipc namespace is refused"
-  fi
-  ocleanup "$id"
+  # a namespace path of another type is refused (upstream linux_ns_path_type)
+  local pair want wrong rtype
+  for pair in cgroup:ipc ipc:mnt mnt:net net:pid pid:user user:uts uts:cgroup; do
+    want=${pair%%:*} wrong=${pair#*:}
+    case $want in mnt) rtype=mount ;; net) rtype=network ;; *) rtype=$want ;; esac
+    b=$(obundle sleep 30)
+    id=$(new_id conf)
+    cfg_py "$b" "ns = [n for n in c['linux']['namespaces'] if n['type'] != '$rtype']
+ns.append({'type': '$rtype', 'path': '/proc/self/ns/$wrong'})
+if '$rtype' != 'mount' and not any(n['type'] == 'mount' for n in ns): ns.append({'type': 'mount'})
+c['linux']['namespaces'] = ns"
+    if ocreate "$b" "$id"; then not_ok "a $rtype namespace path that is a $wrong namespace is refused"; else
+      ok "a $rtype namespace path that is a $wrong namespace is refused"
+    fi
+    ocleanup "$id"
+  done
+
+  # join namespaces made by unshare(1) by path (upstream linux_ns_path; pid through
+  # /proc/PID/ns/pid_for_children)
+  local opt upid nspath
+  for pair in ipc:--ipc mnt:--mount net:--net pid:--pid uts:--uts; do
+    want=${pair%%:*} opt=${pair#*:}
+    case $want in mnt) rtype=mount ;; net) rtype=network ;; *) rtype=$want ;; esac
+    setsid unshare "$opt" --fork sleep 60 </dev/null >/dev/null 2>&1 &
+    upid=$!
+    at_cleanup "kill -9 -$upid"
+    nspath=/proc/$upid/ns/$want
+    [ "$want" = pid ] && nspath=/proc/$upid/ns/pid_for_children
+    for _ in $(seq 50); do [ "$(readlink "$nspath" 2>/dev/null)" != "$(readlink /proc/self/ns/$want)" ] && break; sleep 0.05; done
+    b=$(obundle sleep 30)
+    id=$(new_id conf)
+    cfg_py "$b" "c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != '$rtype'] + [{'type': '$rtype', 'path': '$nspath'}]"
+    if ocreate "$b" "$id"; then
+      pid=$(ostate "$id" pid)
+      expect_eq "$rtype namespace joined by path ($nspath)" "$(readlink "$nspath")" "$(readlink /proc/"$pid"/ns/$want)"
+    else not_ok "$rtype namespace joined by path ($nspath)" "$(cat "$b/stderr")"; fi
+    ocleanup "$id"
+    kill -9 -- -"$upid" 2>/dev/null
+    wait "$upid" 2>/dev/null
+  done
 
   # no namespace at all (except mount): the runtime's own
   b=$(obundle sleep 30)
