@@ -123,3 +123,38 @@ PY
     expect_nothing_left "delete racing kill/state #$i" "$id" "$b"
   done
 }
+
+# escape suite: files of the image the runtime itself reads (sourced by escape/run.sh)
+section_image() {
+  local b start rc out id
+
+  # /etc/passwd (read for HOME) made a FIFO: opening it would block forever
+  b=$(fresh_bundle /bin/sh -c 'echo "HOME=$HOME"')
+  cfg_py "$b" 'c["process"]["env"] = ["PATH=/bin"]'
+  rm -f "$b/rootfs/etc/passwd"
+  mkfifo "$b/rootfs/etc/passwd"
+  start=$(date +%s)
+  T=10 rt run --bundle "$b" "$(new_id passwdfifo)" </dev/null >"$WORK/pwfifo.out" 2>&1
+  rc=$?
+  diag "FIFO /etc/passwd: exit $rc after $(($(date +%s) - start))s: $(head -c 200 "$WORK/pwfifo.out")"
+  expect_eq "/etc/passwd a FIFO: the container runs (no hang), HOME defaults to /" "0 HOME=/" "$rc $(cat "$WORK/pwfifo.out")"
+
+  # /etc/passwd a link to /dev/zero: an endless line (the reader must not eat memory);
+  # a memory limit makes a vulnerable runtime fail instead of exhausting the host
+  rm -f "$b/rootfs/etc/passwd"
+  ln -s /dev/zero "$b/rootfs/etc/passwd"
+  cfg_py "$b" 'c["linux"].setdefault("resources", {})["memory"] = {"limit": 268435456}'
+  T=10 rt run --bundle "$b" "$(new_id passwdzero)" </dev/null >"$WORK/pwzero.out" 2>&1
+  rc=$?
+  expect_eq "/etc/passwd -> /dev/zero: the container runs, HOME defaults to /" "0 HOME=/" "$rc $(head -c 300 "$WORK/pwzero.out")"
+
+  # the same for exec (it reads the container's /etc/passwd too)
+  b=$(fresh_bundle sleep 30)
+  rm -f "$b/rootfs/etc/passwd"
+  mkfifo "$b/rootfs/etc/passwd"
+  id=$(new_id passwdexec)
+  rt run -d --bundle "$b" "$id" </dev/null >"$WORK/pwexec.out" 2>&1
+  out=$(T=10 rt exec --env PATH=/bin "$id" /bin/sh -c 'echo "HOME=$HOME"' </dev/null 2>&1)
+  expect_eq "exec with /etc/passwd a FIFO: no hang, HOME defaults to /" "HOME=/" "$out"
+  rt delete --force "$id" >/dev/null 2>&1
+}

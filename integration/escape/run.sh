@@ -59,7 +59,7 @@ source "$here/state.sh"
 source "$here/mounts.sh"
 source "$here/procs.sh"
 
-sections=${ESCAPE_ONLY:-cgroups namespaces config state mounts procs}
+sections=${ESCAPE_ONLY:-cgroups namespaces config image state mounts procs}
 for s in $sections; do
   echo "# --- $s"
   "section_$s"

@@ -1,10 +1,13 @@
 // Executable lookup (like execvp) and the environment defaults runc adds.
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cstring>
-#include <fstream>
+#include <sstream>
 
 #include "oci/error.hpp"
 #include "runtime/process/process.hpp"
@@ -14,6 +17,27 @@ namespace {
 
 constexpr const char* kDefaultPath =
     "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+// A file of the image, read defensively: the image may make it a FIFO (open/read would
+// block forever), a link to /dev/zero (endless) or a huge file. Only a regular file is
+// read, at most `limit` bytes; anything else reads as empty.
+std::string read_image_file(const char* path, size_t limit) {
+    int fd = ::open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0) return {};
+    std::string out;
+    struct stat st;
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+        char buf[8192];
+        while (out.size() < limit) {
+            ssize_t n = ::read(fd, buf, std::min(sizeof buf, limit - out.size()));
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) break;
+            out.append(buf, static_cast<size_t>(n));
+        }
+    }
+    ::close(fd);
+    return out;
+}
 
 const std::string* find_var(const std::vector<std::string>& env, const std::string& name) {
     const std::string prefix = name + "=";
@@ -89,7 +113,7 @@ std::vector<std::string> complete_env(const std::vector<std::string>& env, uint3
     if (!find_var(out, "HOME")) {
         std::string home = "/";
         // The container's /etc/passwd (we run after pivot_root); no NSS in a static binary.
-        std::ifstream in("/etc/passwd");
+        std::istringstream in(read_image_file("/etc/passwd", 4u << 20));
         std::string line;
         while (std::getline(in, line)) {
             // name:passwd:uid:gid:gecos:home:shell

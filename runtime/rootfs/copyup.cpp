@@ -19,8 +19,13 @@ constexpr int kMaxDepth = 64;
 
 void copy_file(int src_dir, int dst_dir, const char* name, const struct stat& st,
                const std::string& what) {
-    UniqueFd in(openat(src_dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+    // O_NONBLOCK + the S_ISREG check: a file swapped for a FIFO after the directory scan
+    // must not block the setup forever.
+    UniqueFd in(openat(src_dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
     if (!in.valid()) throw oci::SysError(what + ": open " + name);
+    struct stat now;
+    if (fstat(in.get(), &now) != 0 || !S_ISREG(now.st_mode))
+        throw oci::Error(what + ": " + name + " changed while being copied (no longer a regular file)");
     UniqueFd out(openat(dst_dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
                         st.st_mode & 07777));
     if (!out.valid()) throw oci::SysError(what + ": create " + name);
