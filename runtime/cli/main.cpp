@@ -50,10 +50,33 @@ void print_help() {
 
 }  // namespace
 
+// Commands that never put a process into a container (nothing of theirs can be reached
+// from inside one): they need not run from the protected copy of the binary.
+bool stays_outside_containers(int argc, char** argv) {
+    static const char* const kValueFlags[] = {"--root", "--log", "--log-format", "--rootless", "--criu", "--policy"};
+    static const char* const kSafe[] = {"state", "kill", "delete", "list", "ps", "events", "pause", "resume",
+                                        "update", "spec", "features", "policy", "seccomp", "apparmor",
+                                        "landlock", "inspect", "checkpoint", "restore"};
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a.empty()) return false;
+        if (a[0] == '-') {
+            for (const char* f : kValueFlags)
+                if (a == f) ++i;  // its value is the next argument
+            continue;
+        }
+        for (const char* c : kSafe)
+            if (a == c) return true;
+        return false;  // create, run, exec, help, unknown: protect
+    }
+    return true;  // no command: --version, --help
+}
+
 int main(int argc, char** argv) {
-    // First of all: run from a write-sealed copy of this binary, so that a container
-    // process reaching the runtime's /proc/PID/exe cannot overwrite the host's binary.
-    rampart::container::reexec_sealed(argv);
+    // First of all: a command that may start container processes runs from a read-only
+    // (or write-sealed) copy of this binary, so that a container process reaching the
+    // runtime's /proc/PID/exe cannot overwrite the host's binary (CVE-2019-5736).
+    if (!stays_outside_containers(argc, argv)) rampart::container::reexec_sealed(argv);
     // A closed stdout/stderr (or a hook not reading its stdin) must not kill the runtime;
     // the container's init resets every disposition before exec.
     std::signal(SIGPIPE, SIG_IGN);

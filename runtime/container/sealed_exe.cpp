@@ -4,8 +4,11 @@
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/sendfile.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <string>
 
 #include "runtime/container/fd.hpp"
@@ -17,6 +20,17 @@ namespace rampart::container {
 namespace {
 
 constexpr int kSeals = F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE;
+
+// open_tree(2) / mount_setattr(2) (linux/mount.h, which clashes with sys/mount.h).
+constexpr unsigned kOpenTreeClone = 1;
+constexpr unsigned kOpenTreeCloexec = O_CLOEXEC;
+constexpr uint64_t kMountAttrRdonly = 0x00000001;
+struct MountAttr {
+    uint64_t attr_set;
+    uint64_t attr_clr;
+    uint64_t propagation;
+    uint64_t userns_fd;
+};
 
 // End of the part of the ELF file the kernel loads (program headers and PT_LOAD
 // segments); the debug sections after it are not needed to run. 0 when unsure.
@@ -38,6 +52,21 @@ off_t loaded_size(int fd) {
     return end;
 }
 
+// Re-executes the binary through a detached, read-only bind mount of itself: no copy,
+// nothing attached to any mount namespace (so nothing left on the host), one execve.
+// /proc/PID/exe then names a file on a read-only mount: reopening it for writing fails
+// with EROFS. Returns only when the kernel or our privileges do not allow it.
+void reexec_readonly_mount(int self, char** argv) {
+    const int tree = static_cast<int>(
+        ::syscall(SYS_open_tree, self, "", kOpenTreeClone | kOpenTreeCloexec | AT_EMPTY_PATH));
+    if (tree < 0) return;
+    MountAttr attr{};
+    attr.attr_set = kMountAttrRdonly;
+    if (::syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH, &attr, sizeof attr) == 0)
+        ::syscall(SYS_execveat, tree, "", argv, environ, AT_EMPTY_PATH);
+    ::close(tree);
+}
+
 }  // namespace
 
 void reexec_sealed(char** argv) {
@@ -45,6 +74,10 @@ void reexec_sealed(char** argv) {
     if (!self.valid()) return;
     int seals = ::fcntl(self.get(), F_GET_SEALS);
     if (seals >= 0 && (seals & F_SEAL_WRITE)) return;  // already the sealed copy
+    struct statvfs sv;
+    if (::fstatvfs(self.get(), &sv) == 0 && (sv.f_flag & ST_RDONLY)) return;  // cannot be written
+    reexec_readonly_mount(self.get(), argv);
+    // Fallback: a write-sealed memfd copy (costs a copy of the loadable part).
     off_t size = loaded_size(self.get());
     if (size <= 0) size = ::lseek(self.get(), 0, SEEK_END);
     if (size <= 0) return;

@@ -1,4 +1,7 @@
-// The runtime runs from a sealed in-memory copy of its own binary (CVE-2019-5736).
+// The runtime runs from a copy of its own binary that cannot be written (CVE-2019-5736):
+// preferably the binary itself through a detached read-only bind mount (open_tree +
+// mount_setattr + execveat: one extra execve, nothing attached to any mount namespace),
+// else a write-sealed memfd copy.
 #pragma once
 
 namespace rampart::container {
@@ -7,8 +10,10 @@ namespace rampart::container {
 // /proc/PID/exe).
 inline constexpr const char* kSealedExeName = "rampart";
 
-// When /proc/self/exe is not already a write-sealed memfd: copies the loadable part of
-// the binary into a sealed memfd and re-executes it with the same argv and environment.
+// When /proc/self/exe is neither on a read-only mount nor a write-sealed memfd:
+// re-executes through a read-only bind mount of the binary, or (where that is not
+// allowed) copies the loadable part of the binary into a sealed memfd and re-executes it,
+// with the same argv and environment.
 // A process in a container that gets hold of the runtime's /proc/PID/exe (e.g. through
 // an image binary "#!/proc/self/exe") then holds a memfd it cannot write, not the host's
 // binary. Returns (continuing from the file) only when memfds are unavailable.
