@@ -120,7 +120,7 @@ expect_eq "--preserve-fds 1 passes fd 3 (and only it)" $'0\n1\n2\n3\npreserved-d
 
 echo "# --- tty"
 # Under script(1), so the runtime's own stdin is a terminal (runc requires one for -t).
-out=$(timeout 20 script -qec "$RT --root $ROOT exec -t $A sh -c 'tty; echo TERM=\$TERM; stty size'" /dev/null </dev/null 2>&1 | tr -d '\r')
+out=$(timeout 20 script -qec "$RT --root $ROOT exec -t $A sh -c 'tty; echo TERM=\$TERM; stty size'" /dev/null </dev/null 2>&1 | tr -d '\r\0' | sed 's/\^@//g')
 expect_match "-t gives the process a pty" '^/dev/pts/[0-9]+$' "$out"
 is_rampart && expect_match "[rampart] -t: TERM defaults to xterm" '^TERM=xterm$' "$out"
 out=$(rt exec -t "$A" tty </dev/null 2>&1 | tr -d '\r')
