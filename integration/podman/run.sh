@@ -188,4 +188,27 @@ else
   pk rm -f -t 0 "$CID"
   e2e_check "podman rm" 0 "$RC" "$(diag)"
 fi
+
+# A learned seccomp profile through podman (the annotation; issue 6), then the workload
+# under it: what it did runs, what it never did (mkdir) is denied.
+case "$(basename "$RAMPART")" in
+  runc* | crun*) e2e_skip "podman: seccomp learning by annotation" "rampart only" ;;
+  *)
+    LF=podman-e2e-$$.json
+    LOUT=/var/lib/rampart/seccomp-learned/$LF
+    rm -f "$LOUT"
+    prun --annotation "run.rampart.seccomp.learn=$LF" "$IMG" sh -c 'echo learned-run; ls / >/dev/null'
+    for _ in $(seq 1 50); do [ -s "$LOUT" ] && break; sleep 0.1; done
+    if [ -s "$LOUT" ] && python3 -c 'import json,sys; p=json.load(open(sys.argv[1])); assert any("execve" in s["names"] for s in p["syscalls"])' "$LOUT" 2>/dev/null; then
+      e2e_ok "podman --annotation run.rampart.seccomp.learn: profile written ($LOUT)"
+      prun --security-opt "seccomp=$LOUT" "$IMG" sh -c 'echo learned-run; ls / >/dev/null'
+      e2e_check "podman: the workload runs under its learned profile" learned-run "$OUT" "$(diag)"
+      prun --security-opt "seccomp=$LOUT" "$IMG" mkdir /tmp/never
+      e2e_match "podman: a syscall the workload never made (mkdir) is denied" "mkdir: can't create directory '/tmp/never': Operation not permitted" "$OUT$ERR" "$(diag)"
+    else
+      e2e_fail "podman --annotation run.rampart.seccomp.learn: profile written" "no valid profile at $LOUT" "$(diag)"
+    fi
+    rm -f "$LOUT"
+    ;;
+esac
 e2e_summary "$SUITE"

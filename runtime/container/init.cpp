@@ -160,25 +160,29 @@ void run_init(const InitConfig& c, bool& ready_sent) {
     const std::string exe = process::find_executable(proc.args[0], env, proc.cwd);
 
     process::apply_rlimits(proc.rlimits);
-    // Learning installs one more filter as the very last step: it needs no_new_privs.
-    const bool nnp = proc.no_new_privileges.value_or(false) || c.learn_fd >= 0;
+    const bool nnp = proc.no_new_privileges.value_or(false);
     int listener = -1;
-    // Without no_new_privs both Landlock and the seccomp filter need CAP_SYS_ADMIN: apply
-    // them (envelope first, then seccomp) before the capabilities are dropped.
+    // Seccomp learning stacks a notify-everything filter right after the configured one, at
+    // the same point: what the runtime itself does from there on (setgroups, capset... when
+    // the filter goes in before the capabilities are dropped) is recorded too, so the
+    // learned profile also works as the container's configured profile.
+    auto start_learning = [&] {
+        if (c.learn_fd < 0) return;
+        security::start_learning_in_child(c.learn_fd);
+        ::close(c.learn_fd);
+    };
+    // Without no_new_privs Landlock and the seccomp filters need CAP_SYS_ADMIN: apply them
+    // (envelope first, then seccomp) before the capabilities are dropped.
     if (c.envelope && !nnp) security::apply_envelope(*c.envelope);
     if (c.seccomp && !nnp) listener = security::install_seccomp(*c.seccomp);
+    if (!nnp) start_learning();
     process::apply_user(proc.user);
     process::apply_capabilities(proc.capabilities ? &*proc.capabilities : nullptr);
     timing_mark("child-caps");
     if (nnp) process::set_no_new_privs();
     if (c.envelope && nnp) security::apply_envelope(*c.envelope);
     if (c.seccomp && nnp) listener = security::install_seccomp(*c.seccomp);
-    // Right after the configured filter: everything from here to the workload's end is
-    // recorded, including the runtime's own last syscalls that the profile must allow.
-    if (c.learn_fd >= 0) {
-        security::start_learning_in_child(c.learn_fd);
-        ::close(c.learn_fd);
-    }
+    if (nnp) start_learning();
     if (listener >= 0) {
         send_msg(c.sync_fd, Msg::SeccompFd, 0, {}, listener);
         ::close(listener);

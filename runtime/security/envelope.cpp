@@ -123,7 +123,7 @@ Envelope prepare_envelope(const oci::Spec& spec, const std::string& policy_landl
         if (access(dir.c_str(), W_OK) != 0)
             throw oci::SysError("--seccomp-learn " + env.learn_path + ": directory " + dir);
         env.warnings.push_back("seccomp learning: every syscall is recorded to " + env.learn_path +
-                               " (no_new_privs is set for the container's process)");
+                               " (stacked on the configured profile)");
     }
     note_unavailable_capabilities(proc, env);
     return env;
