@@ -285,6 +285,9 @@ private:
                     if (cpuset) copy_cpuset(parent, cur);
                 } else if (errno == EEXIST) {
                     leaf_new = false;
+                    // rampart's own parent (/rampart/...) left with an empty cpuset (made
+                    // by hand, or by an older tool) would refuse every task: fill it.
+                    if (cpuset && comps[0] == kOwnedTop && i + 1 < comps.size()) copy_cpuset(parent, cur);
                 } else if (errno == ENOENT && attempt < 5) {
                     break;  // a concurrent delete removed a shared parent: start again
                 } else {
