@@ -4,9 +4,26 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <string>
 
 namespace rampart::container {
+
+// clone3(2) arguments (linux/sched.h's struct clone_args, which glibc does not export).
+struct CloneArgs {
+    uint64_t flags;
+    uint64_t pidfd;
+    uint64_t child_tid;
+    uint64_t parent_tid;
+    uint64_t exit_signal;
+    uint64_t stack;
+    uint64_t stack_size;
+    uint64_t tls;
+    uint64_t set_tid;
+    uint64_t set_tid_size;
+    uint64_t cgroup;
+};
+constexpr uint64_t kCloneIntoCgroup = 0x200000000ULL;
 
 // Child side: empty signal mask, every disposition back to SIG_DFL (the runtime blocks
 // signals to forward them and ignores SIGPIPE).

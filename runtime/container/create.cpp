@@ -64,22 +64,6 @@ void write_oom_score_adj(pid_t pid, int value) {
         throw oci::SysError("process.oomScoreAdj " + s);
 }
 
-// clone3(2) arguments (linux/sched.h's struct clone_args, which glibc does not export).
-struct CloneArgs {
-    uint64_t flags;
-    uint64_t pidfd;
-    uint64_t child_tid;
-    uint64_t parent_tid;
-    uint64_t exit_signal;
-    uint64_t stack;
-    uint64_t stack_size;
-    uint64_t tls;
-    uint64_t set_tid;
-    uint64_t set_tid_size;
-    uint64_t cgroup;
-};
-constexpr uint64_t kCloneIntoCgroup = 0x200000000ULL;
-
 void reap(pid_t pid) {
     if (pid <= 0) return;
     int st;
@@ -223,15 +207,7 @@ Created create(const Store& store, const CreateOptions& o) {
 
     UniqueFd console, console_peer;
     if (proc.terminal) {
-        if (!o.console_socket.empty()) {
-            console = connect_console_socket(o.console_socket);
-        } else {
-            int sv[2];
-            if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
-                throw oci::SysError("socketpair");
-            console = UniqueFd(sv[1]);
-            console_peer = UniqueFd(sv[0]);
-        }
+        open_console_channel(o.console_socket, console, console_peer);
     }
     int sv[2];
     if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)

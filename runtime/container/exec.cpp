@@ -39,22 +39,6 @@
 namespace rampart::container {
 namespace {
 
-// clone3(2) arguments (linux/sched.h's struct clone_args, which glibc does not export).
-struct CloneArgs {
-    uint64_t flags;
-    uint64_t pidfd;
-    uint64_t child_tid;
-    uint64_t parent_tid;
-    uint64_t exit_signal;
-    uint64_t stack;
-    uint64_t stack_size;
-    uint64_t tls;
-    uint64_t set_tid;
-    uint64_t set_tid_size;
-    uint64_t cgroup;
-};
-constexpr uint64_t kCloneIntoCgroup = 0x200000000ULL;
-
 // setns order for the fallback path: user first (it grants the rights for the rest),
 // mount last (it changes our root).
 struct NsType {
@@ -382,15 +366,7 @@ int exec(const Store& store, const ExecOptions& o, std::vector<std::string>& war
 
     UniqueFd console, console_peer;
     if (proc.terminal) {
-        if (!o.console_socket.empty()) {
-            console = connect_console_socket(o.console_socket);
-        } else {
-            int sv[2];
-            if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
-                throw oci::SysError("socketpair");
-            console = UniqueFd(sv[1]);
-            console_peer = UniqueFd(sv[0]);
-        }
+        open_console_channel(o.console_socket, console, console_peer);
         cfg.console_fd = console.get();
     }
     int sv[2];

@@ -121,4 +121,15 @@ void copy_window_size(int from, int to) {
     if (::ioctl(from, TIOCGWINSZ, &ws) == 0) ::ioctl(to, TIOCSWINSZ, &ws);
 }
 
+void open_console_channel(const std::string& console_socket, UniqueFd& console, UniqueFd& peer) {
+    if (!console_socket.empty()) {
+        console = connect_console_socket(console_socket);
+        return;
+    }
+    int sv[2];
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) throw oci::SysError("socketpair");
+    console = UniqueFd(sv[1]);
+    peer = UniqueFd(sv[0]);
+}
+
 }  // namespace rampart::container

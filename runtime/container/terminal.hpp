@@ -14,6 +14,11 @@ namespace rampart::container {
 // Parent side: connects to --console-socket (a unix stream socket path).
 UniqueFd connect_console_socket(const std::string& path);
 
+// Where the container's pty master goes: the --console-socket when given (`console`
+// connected to it), else a socketpair whose `peer` end brings it back to the runtime
+// (run/exec without --console-socket proxy the terminal themselves).
+void open_console_channel(const std::string& console_socket, UniqueFd& console, UniqueFd& peer);
+
 // Init side, after the root filesystem is in place (pivoted): see above. `console_sock`
 // is closed afterwards. Errors name the step ("terminal: open /dev/ptmx: ...").
 // exec'd processes get a pty of their own without touching /dev/console (`bind_console`).
