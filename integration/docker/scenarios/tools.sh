@@ -7,7 +7,8 @@
 #     write to the WritablePaths entry succeeds; `docker exec` gets the same ruleset.
 #   - inspect of containers Docker started: `rampart --root <the shim's root> inspect ID`
 #     shows Docker's default capabilities, --privileged's full set and
-#     --cap-drop=all --cap-add=net_bind_service as that capability alone.
+#     --cap-drop=all --cap-add=net_bind_service as that capability alone, with busybox
+#     httpd serving on port 80 (loopback) under it.
 
 TOOLS_DIR=$WRAPDIR/tools
 mkdir -p "$TOOLS_DIR"
@@ -61,7 +62,7 @@ t_tools() {
     case $variant in
       default) drd $IMG sleep 60 ;;
       privileged) drd --privileged $IMG sleep 60 ;;
-      netbind) drd --cap-drop=all --cap-add=net_bind_service $IMG sleep 60 ;;
+      netbind) drd --cap-drop=all --cap-add=net_bind_service $IMG httpd -f -p 80 -h /etc ;;
     esac
     c=$CID
     if [ -z "$c" ]; then
@@ -95,7 +96,16 @@ t_tools() {
         e2e_match "inspect --privileged: seccomp disabled" '^seccomp       disabled' "$out" ;;
       netbind)
         e2e_match "inspect --cap-drop=all --cap-add=net_bind_service: only that capability" \
-          '^  effective   cap_net_bind_service$' "$out" ;;
+          '^  effective   cap_net_bind_service$' "$out"
+        # busybox httpd bound port 80 with that capability alone (loopback inside the container)
+        local got=""
+        for _ in 1 2 3 4 5 6 7 8 9 10; do
+          dk exec "$c" wget -qO- http://127.0.0.1:80/hostname
+          got=$OUT
+          [ -n "$got" ] && break
+          sleep 0.2
+        done
+        e2e_check "httpd on port 80 with only cap_net_bind_service serves (loopback)" "$(docker exec "$c" cat /etc/hostname 2>&1)" "$got" "$(diag)" ;;
     esac
     rmc "$c"
   done
