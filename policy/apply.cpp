@@ -168,6 +168,7 @@ void start(Decisions& d, const Baseline& b, const Profile* profile, const Contex
     if (profile) {
         d.profile = profile->name;
         d.landlock = profile->landlock;
+        d.seccomp_learn = profile->seccomp_learn;
     }
 }
 

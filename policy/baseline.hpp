@@ -87,6 +87,7 @@ struct Profile {
     int line = 0;
     Match match;
     std::string landlock;  // Landlock TOML path; "" none
+    std::string seccomp_learn;  // learn a seccomp profile into this file; "" off
     Defaults defaults;     // `apparmor = ".."` at profile level lands in defaults.apparmor
     Limits limits;
     Enforcement enforcement;

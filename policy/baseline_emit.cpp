@@ -141,6 +141,7 @@ std::string to_toml(const Baseline& b) {
         out += "\n[[profile]]  # " + p.file + ":" + std::to_string(p.line) + "\n";
         line(out, "name", quote(p.name));
         if (!p.landlock.empty()) line(out, "landlock", quote(p.landlock));
+        if (!p.seccomp_learn.empty()) line(out, "seccomp_learn", quote(p.seccomp_learn));
         std::string m;
         if (!p.match.annotations.empty()) {
             m += "annotations = {";

@@ -18,7 +18,7 @@ const Keys kDefaultsKeys = {"capabilities",  "seccomp",           "apparmor",
                                 "selinux_label", "mount_label",       "no_new_privileges",
                                 "masked_paths",  "readonly_paths",    "rlimits"};
 const Keys kProfileKeys = {"name",     "match",       "landlock", "apparmor",
-                               "defaults", "limits",      "enforcement"};
+                               "defaults", "limits",      "enforcement", "seccomp_learn"};
 const Keys kMatchKeys = {"annotations", "executable", "bundle"};
 const Keys kRlimitKeys = {"soft", "hard"};
 constexpr std::string_view kNamespaceTypes[] = {"pid", "network", "mount", "ipc",
@@ -310,6 +310,11 @@ public:
             if (auto* x = mt.get("bundle")) p.match.bundle = string(*x, where + " match.bundle");
         }
         if (auto* x = t.get("landlock")) p.landlock = string(*x, where + " landlock");
+        if (auto* x = t.get("seccomp_learn")) {
+            p.seccomp_learn = string(*x, where + " seccomp_learn");
+            if (p.seccomp_learn.empty() || p.seccomp_learn[0] != '/')
+                fail(x->source(), where + " seccomp_learn: an absolute path of the profile to write is expected");
+        }
         if (auto* x = t.get("defaults")) defaults(table(*x, where + " defaults"), "profile.defaults", p.defaults, nullptr);
         if (auto* x = t.get("apparmor")) p.defaults.apparmor = string(*x, where + " apparmor");
         if (auto* x = t.get("limits")) limits(table(*x, where + " limits"), "profile.limits", p.limits, nullptr);

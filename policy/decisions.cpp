@@ -45,6 +45,7 @@ json::Value Decisions::to_json() const {
     o.set("policy", policy_file);
     o.set("profile", profile);
     if (!landlock.empty()) o.set("landlock", landlock);
+    if (!seccomp_learn.empty()) o.set("seccomp_learn", seccomp_learn);
     o.set("exec", exec);
     json::Array items_json;
     items_json.reserve(items.size());

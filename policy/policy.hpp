@@ -42,6 +42,7 @@ struct Decisions {
     std::string policy_file;  // "(embedded)" when none
     std::string profile;      // matched [[profile]] name, "" when none
     std::string landlock;     // Landlock TOML selected by profile/annotation, "" when none
+    std::string seccomp_learn;  // profile's seccomp_learn output file, "" when none
     bool exec = false;        // an exec's process, not a create
     std::string time;         // RFC 3339 UTC, set when the record is written
     std::string refusal;      // the one line the user sees; "" when allowed

@@ -202,6 +202,17 @@ TEST(PolicyBaseline, WrongTypesWithLine) {
     EXPECT_EQ(error_of("[[profile]]\nmatch = {}\n"), "policy.toml:1: profile[0]: missing key \"name\"");
 }
 
+TEST(PolicyBaseline, ProfileSeccompLearn) {
+    Baseline b = parse_policy("[[profile]]\nname = \"learn\"\nmatch = { bundle = \"/**\" }\n"
+                              "seccomp_learn = \"/var/lib/rampart/web.json\"\n",
+                              "policy.toml");
+    ASSERT_EQ(b.profiles.size(), 1u);
+    EXPECT_EQ(b.profiles[0].seccomp_learn, "/var/lib/rampart/web.json");
+    EXPECT_NE(to_toml(b).find("seccomp_learn = \"/var/lib/rampart/web.json\""), std::string::npos) << to_toml(b);
+    EXPECT_EQ(error_of("[[profile]]\nname = \"l\"\nseccomp_learn = \"web.json\"\n"),
+              "policy.toml:3: profile \"l\" seccomp_learn: an absolute path of the profile to write is expected");
+}
+
 TEST(PolicyBaseline, BadValues) {
     EXPECT_EQ(error_of("[limits]\nforbidden_capabilities = [\"CAP_SYS_ADMN\"]\n"),
               "policy.toml:2: limits.forbidden_capabilities[0]: unknown capability \"CAP_SYS_ADMN\"");

@@ -155,7 +155,8 @@ Created create(const Store& store, const CreateOptions& o) {
     // MAC labels, Landlock and seccomp learning: decided here so that what the host cannot
     // honour fails before anything exists; applied in the init.
     const security::Envelope envelope =
-        security::prepare_envelope(spec, decisions.landlock, rootfs, o.seccomp_learn);
+        security::prepare_envelope(spec, decisions.landlock, rootfs,
+                                   o.seccomp_learn.empty() ? decisions.seccomp_learn : o.seccomp_learn);
     for (const auto& w : envelope.warnings) decisions.items.push_back({"warn", "envelope", w});
 
     // The exclusive mkdir decides who owns this id; only then may its cgroup be touched.

@@ -5,6 +5,8 @@
 #     /usr/sbin/nginx is a small static stand-in that performs the "malicious activity" of
 #     bane's walk-through on request: exec /bin/sh and touch /root/hello are denied, a
 #     write to the WritablePaths entry succeeds; `docker exec` gets the same ruleset.
+#   - learned seccomp through Docker: a runtime `rampart-learn` whose policy profile sets
+#     seccomp_learn; the workload then runs under the learned profile, mkdir is denied.
 #   - inspect of containers Docker started: `rampart --root <the shim's root> inspect ID`
 #     shows Docker's default capabilities, --privileged's full set and
 #     --cap-drop=all --cap-add=net_bind_service as that capability alone, with busybox
@@ -18,6 +20,14 @@ RAMPART_POLICY="$TOOLS_DIR/ll.toml" exec "$reg" "\$@"
 EOF
 chmod 755 "$WRAPDIR/rampart-ll"
 [ "$KIND" = rampart ] && DOCKERD_EXTRA_RUNTIMES+=("rampart-ll=$WRAPDIR/rampart-ll")
+# rampart-learn: a policy whose profile learns a seccomp profile of every container
+# (dockerd 20.10 cannot pass annotations, so the policy selects the learning)
+cat >"$WRAPDIR/rampart-learn" <<EOF
+#!/bin/sh
+RAMPART_POLICY="$TOOLS_DIR/learn.toml" exec "$reg" "\$@"
+EOF
+chmod 755 "$WRAPDIR/rampart-learn"
+[ "$KIND" = rampart ] && DOCKERD_EXTRA_RUNTIMES+=("rampart-learn=$WRAPDIR/rampart-learn")
 EXTRA_SCENARIOS+=(t_tools)
 
 _tools_sample() {
@@ -109,6 +119,28 @@ t_tools() {
     esac
     rmc "$c"
   done
+
+  # ---------------------------------------------------------------- learned seccomp via Docker
+  cat >"$TOOLS_DIR/learn.toml" <<EOF
+decision_log = "$TOOLS_DIR/decisions.log"
+
+[[profile]]
+name = "learn"
+match = { bundle = "/**" }
+seccomp_learn = "$TOOLS_DIR/learned.json"
+EOF
+  dk run --rm --runtime rampart-learn --network none $IMG sh -c 'echo learned-run; ls / >/dev/null'
+  for _ in $(seq 1 50); do [ -s "$TOOLS_DIR/learned.json" ] && break; sleep 0.1; done
+  if [ "$OUT" = learned-run ] && [ -s "$TOOLS_DIR/learned.json" ]; then
+    e2e_ok "learned seccomp via Docker: profile written by the policy's seccomp_learn"
+    dr --security-opt "seccomp=$TOOLS_DIR/learned.json" $IMG sh -c 'echo learned-run; ls / >/dev/null'
+    e2e_check "learned seccomp via Docker: the workload runs under its learned profile" learned-run "$OUT" "$(diag)"
+    dr --security-opt "seccomp=$TOOLS_DIR/learned.json" $IMG mkdir /tmp/never
+    e2e_match "learned seccomp via Docker: mkdir, never made, is denied" \
+      "mkdir: can't create directory '/tmp/never': Operation not permitted" "$OUT$ERR" "$(diag)"
+  else
+    e2e_fail "learned seccomp via Docker: profile written by the policy's seccomp_learn" "$(diag)" "out: $OUT"
+  fi
 
   # ---------------------------------------------------------------- Landlock via Docker
   if ! sample=$(_tools_sample); then
