@@ -451,6 +451,16 @@ PY
 }
 
 # cfg_args DIR ARGS...: process.args = ARGS.
+# fresh_bundle [ARGS...]: a copy of the suite's base bundle $BASE (made once with
+# make_bundle) with process.args = ARGS.
+fresh_bundle() {
+  local b
+  b=$(new_bundle)
+  cp -a "$BASE/." "$b/"
+  [ $# -gt 0 ] && cfg_args "$b" "$@"
+  printf '%s\n' "$b"
+}
+
 cfg_args() {
   local dir=$1
   shift

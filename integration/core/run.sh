@@ -16,15 +16,6 @@ done
 BASE=$(new_bundle)
 make_bundle "$BASE" /bin/true || { not_ok "busybox bundle built"; finish; }
 
-# fresh_bundle [ARGS...]: a copy of the base bundle with process.args = ARGS.
-fresh_bundle() {
-  local b
-  b=$(new_bundle)
-  cp -a "$BASE/." "$b/"
-  [ $# -gt 0 ] && cfg_args "$b" "$@"
-  printf '%s\n' "$b"
-}
-
 # run_in BUNDLE: `run` a fresh container of BUNDLE; its stdout+stderr on stdout.
 run_in() { rt run --bundle "$1" "$(new_id)" </dev/null 2>&1; }
 

@@ -1,54 +1,12 @@
 # core suite: console socket (pty master over SCM_RIGHTS), --preserve-fds, no fd leak
 # (sourced by core/run.sh)
 
-# A console-socket receiver: listens on SOCK, takes the pty master fd from the first
-# message (SCM_RIGHTS), writes INPUT to it and copies everything it reads to OUT until
-# the pty closes (EIO) or 15 s pass.
-write_console_receiver() {
-  cat >"$WORK/console-recv.py" <<'PY'
-import array, os, select, socket, sys, time
-sock_path, out_path, data = sys.argv[1], sys.argv[2], sys.argv[3].encode()
-srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-srv.bind(sock_path)
-srv.listen(1)
-srv.settimeout(15)
-conn, _ = srv.accept()
-msg, anc, _, _ = conn.recvmsg(4096, socket.CMSG_SPACE(16 * 4))
-fds = array.array("i")
-for level, kind, payload in anc:
-    if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
-        fds.frombytes(payload[: len(payload) - len(payload) % fds.itemsize])
-if not fds:
-    print("no fd received", file=sys.stderr)
-    sys.exit(1)
-master = fds[0]
-for extra in fds[1:]:
-    os.close(extra)
-os.write(master, data)
-deadline = time.time() + 15
-with open(out_path, "wb") as out:
-    while time.time() < deadline:
-        r, _, _ = select.select([master], [], [], 0.5)
-        if not r:
-            continue
-        try:
-            chunk = os.read(master, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        out.write(chunk)
-        out.flush()
-PY
-}
-
 section_terminal() {
   local b id sock out rpid spid fds
 
   if ! command -v python3 >/dev/null; then skip "console socket" "no python3"; else
-    write_console_receiver
     sock=$WORK/console.sock
-    python3 "$WORK/console-recv.py" "$sock" "$WORK/console.out" $'typed-input\n' 2>"$WORK/console.err" &
+    python3 "$LIB_DIR/console-recv.py" "$sock" "$WORK/console.out" $'typed-input\n' 2>"$WORK/console.err" &
     rpid=$!
     for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.05; done
     b=$(fresh_bundle /bin/sh -c 'tty; test -c /dev/console && echo console-ok; read line; echo "read:$line"')

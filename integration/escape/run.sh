@@ -13,15 +13,6 @@ suite_init escape "$1"
 BASE=$(new_bundle)
 make_bundle "$BASE" /bin/true || { not_ok "busybox bundle built"; finish; }
 
-# fresh_bundle [ARGS...]: a copy of the base bundle with process.args = ARGS.
-fresh_bundle() {
-  local b
-  b=$(new_bundle)
-  cp -a "$BASE/." "$b/"
-  [ $# -gt 0 ] && cfg_args "$b" "$@"
-  printf '%s\n' "$b"
-}
-
 # cgroup_dirs_named NAME: cgroup directories (any hierarchy) whose name contains NAME.
 cgroup_dirs_named() { find /sys/fs/cgroup -maxdepth 6 -type d -name "*$1*" 2>/dev/null; }
 

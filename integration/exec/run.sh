@@ -129,38 +129,6 @@ if is_rampart; then
 fi
 
 # The shim's way: --process FILE, a console socket, --detach, --pid-file.
-cat >"$WORK/console-recv.py" <<'PY'
-import array, os, select, socket, sys, time
-sock_path, out_path, data = sys.argv[1], sys.argv[2], sys.argv[3].encode()
-srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-srv.bind(sock_path)
-srv.listen(1)
-srv.settimeout(15)
-conn, _ = srv.accept()
-msg, anc, _, _ = conn.recvmsg(4096, socket.CMSG_SPACE(16 * 4))
-fds = array.array("i")
-for level, kind, payload in anc:
-    if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
-        fds.frombytes(payload[: len(payload) - len(payload) % fds.itemsize])
-if not fds:
-    sys.exit("no fd received")
-master = fds[0]
-os.write(master, data)
-deadline = time.time() + 15
-with open(out_path, "wb") as out:
-    while time.time() < deadline:
-        r, _, _ = select.select([master], [], [], 0.5)
-        if not r:
-            continue
-        try:
-            chunk = os.read(master, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        out.write(chunk)
-        out.flush()
-PY
 cat >"$WORK/process.json" <<'EOF'
 {"terminal": true, "consoleSize": {"height": 33, "width": 101},
  "args": ["sh", "-c", "tty; stty size; read line; echo \"read:$line\"; id; pwd; grep -E '^(CapEff|Seccomp):' /proc/self/status"],
@@ -169,7 +137,7 @@ cat >"$WORK/process.json" <<'EOF'
  "noNewPrivileges": true}
 EOF
 sock=$WORK/console.sock
-python3 "$WORK/console-recv.py" "$sock" "$WORK/console.out" $'typed-input\n' 2>"$WORK/console.err" &
+python3 "$LIB_DIR/console-recv.py" "$sock" "$WORK/console.out" $'typed-input\n' 2>"$WORK/console.err" &
 recv=$!
 for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.05; done
 rm -f "$WORK/tty.pid"
