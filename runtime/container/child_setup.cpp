@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <linux/close_range.h>
 #include <linux/keyctl.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -25,6 +26,17 @@ void reset_signals() noexcept {
     sa.sa_handler = SIG_DFL;
     for (int s = 1; s < NSIG; ++s)
         if (s != SIGKILL && s != SIGSTOP) ::sigaction(s, &sa, nullptr);
+}
+
+void begin_child(const std::vector<int>& close_fds, const std::vector<int>& cgroup_tasks_fds) {
+    reset_signals();
+    for (int fd : close_fds) ::close(fd);
+    ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    for (int fd : cgroup_tasks_fds) {
+        if (::write(fd, "0", 1) != 1) throw oci::SysError("cgroups: join the container's cgroup");
+        ::close(fd);
+    }
 }
 
 void prepare_fds(int preserve) noexcept {

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace rampart::container {
 
@@ -28,6 +29,13 @@ constexpr uint64_t kCloneIntoCgroup = 0x200000000ULL;
 // Child side: empty signal mask, every disposition back to SIG_DFL (the runtime blocks
 // signals to forward them and ignores SIGPIPE).
 void reset_signals() noexcept;
+
+// Child side, first thing after the clone (init and exec helper alike): signals reset,
+// the parent-only fds closed, not dumpable until execve (no process of the container can
+// open its /proc/PID/exe or fds: CVE-2019-5736), killed with the runtime, and moved into
+// the container's v1 cgroups by writing "0" to each `tasks` fd (a thread moving itself
+// skips the kernel's global cgroup lock). Throws oci::SysError naming the cgroup step.
+void begin_child(const std::vector<int>& close_fds, const std::vector<int>& cgroup_tasks_fds);
 
 // Child side, right before execve: fds 3 .. 3+preserve-1 stay open (CLOEXEC cleared), every
 // other fd of the runtime is marked close-on-exec.

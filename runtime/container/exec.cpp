@@ -174,17 +174,9 @@ void join_namespaces(const ChildConfig& c) {
 // namespace differs (setns(CLONE_NEWPID) only applies to children).
 [[noreturn]] void helper_main(const ChildConfig& c) noexcept {
     try {
-        reset_signals();
-        for (int fd : c.close_fds) ::close(fd);
         // Until execve this is the runtime's binary inside the container's pid namespace:
-        // not dumpable, so no process of the container can open /proc/<pid>/exe or fd/*
-        // (CVE-2019-5736). execve of the user's binary restores dumpability.
-        ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-        ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-        for (int fd : c.cgroup_self_fds) {
-            if (::write(fd, "0", 1) != 1) throw oci::SysError("cgroups: join the container's cgroup");
-            ::close(fd);
-        }
+        // begin_child makes it not dumpable (execve of the user's binary restores that).
+        begin_child(c.close_fds, c.cgroup_self_fds);
         if (c.oom_score_adj) {
             // Still the host's /proc: the mount namespace is joined below.
             std::string v = std::to_string(*c.oom_score_adj);
@@ -302,7 +294,8 @@ int exec(const Store& store, const ExecOptions& o, std::vector<std::string>& war
                          policy::Source{o.policy_path});
     oci::json::Value landlock_record;
     if (h.exists("landlock.json")) landlock_record = oci::json::parse_file(h.path("landlock.json"));
-    const security::Envelope envelope = security::exec_envelope(proc, landlock_record);
+    const security::Envelope envelope = security::exec_envelope(
+        proc, landlock_record, o.process_file.empty() ? "config.json" : o.process_file);
     warnings.insert(warnings.end(), envelope.warnings.begin(), envelope.warnings.end());
 
     security::SeccompProgram seccomp;

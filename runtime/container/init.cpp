@@ -92,16 +92,9 @@ void run_init(const InitConfig& c, bool& ready_sent) {
     const NamespacePlan& plan = *c.plan;
     const oci::Process& proc = *spec.process;
 
-    reset_signals();
-    timing_mark("child-begin");
-    for (int fd : c.close_fds) ::close(fd);
-    ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
     // Into the container's v1 cgroups before anything else (see cgroup.hpp).
-    for (int fd : c.cgroup_tasks_fds) {
-        if (::write(fd, "0", 1) != 1) throw oci::SysError("cgroups: join the container's cgroup");
-        ::close(fd);
-    }
+    begin_child(c.close_fds, c.cgroup_tasks_fds);
+    timing_mark("child-begin");
 
     if (!plan.fast) {
         enter_namespaces(plan, spec, c.sync_fd);
