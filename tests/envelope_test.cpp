@@ -57,13 +57,15 @@ TEST(Envelope, LabelsNeedTheirLsm) {
     oci::Spec s = spec_with_process();
     s.process->apparmor_profile = "docker-default";
     EXPECT_EQ(error_of([&] { prepare_envelope(s, "", "", ""); }),
-              "process.apparmorProfile \"docker-default\": AppArmor is not enabled on this host");
+              "config.json: process.apparmorProfile \"docker-default\": AppArmor is not enabled on this host "
+              "(leave the field out, or use Landlock through the policy or the run.rampart.landlock annotation)");
     s.process->apparmor_profile = "unconfined";
     EXPECT_NO_THROW(prepare_envelope(s, "", "", ""));
     s.process->selinux_label = "system_u:system_r:container_t:s0";
     if (!selinux_enabled()) {
         EXPECT_EQ(error_of([&] { prepare_envelope(s, "", "", ""); }),
-                  "process.selinuxLabel \"system_u:system_r:container_t:s0\": SELinux is not enabled on this host");
+                  "config.json: process.selinuxLabel \"system_u:system_r:container_t:s0\": SELinux is not enabled "
+                  "on this host (leave the field out)");
     }
 }
 

@@ -43,6 +43,25 @@ const std::string& str(const oci::json::Value& v, const char* key, const std::st
     return x->as_string();
 }
 
+// process.apparmorProfile / process.selinuxLabel into `env`; a label the host cannot honour
+// is refused naming the file (`source`), the field and the way out.
+void take_labels(const oci::Process& p, const std::string& source, Envelope& env) {
+    if (p.apparmor_profile && !p.apparmor_profile->empty() && *p.apparmor_profile != "unconfined") {
+        if (!apparmor_enabled())
+            throw oci::Error(source + ": process.apparmorProfile \"" + *p.apparmor_profile +
+                             "\": AppArmor is not enabled on this host (leave the field out, or use "
+                             "Landlock through the policy or the run.rampart.landlock annotation)");
+        env.apparmor_profile = *p.apparmor_profile;
+    }
+    if (p.selinux_label && !p.selinux_label->empty()) {
+        validate_selinux_label(source + ": process.selinuxLabel", *p.selinux_label);
+        if (!selinux_enabled())
+            throw oci::Error(source + ": process.selinuxLabel \"" + *p.selinux_label +
+                             "\": SELinux is not enabled on this host (leave the field out)");
+        env.selinux_label = *p.selinux_label;
+    }
+}
+
 }  // namespace
 
 std::string annotation_path(const std::string& annotation, const std::string& value,
@@ -81,20 +100,7 @@ Envelope prepare_envelope(const oci::Spec& spec, const std::string& policy_landl
                           const std::string& rootfs, const std::string& learn_flag) {
     Envelope env;
     const oci::Process* proc = spec.process ? &*spec.process : nullptr;
-    if (proc && proc->apparmor_profile && !proc->apparmor_profile->empty() &&
-        *proc->apparmor_profile != "unconfined") {
-        if (!apparmor_enabled())
-            throw oci::Error("process.apparmorProfile \"" + *proc->apparmor_profile +
-                             "\": AppArmor is not enabled on this host");
-        env.apparmor_profile = *proc->apparmor_profile;
-    }
-    if (proc && proc->selinux_label && !proc->selinux_label->empty()) {
-        validate_selinux_label("process.selinuxLabel", *proc->selinux_label);
-        if (!selinux_enabled())
-            throw oci::Error("process.selinuxLabel \"" + *proc->selinux_label +
-                             "\": SELinux is not enabled on this host");
-        env.selinux_label = *proc->selinux_label;
-    }
+    if (proc) take_labels(*proc, "config.json", env);
 
     std::string toml = policy_landlock;
     if (toml.empty()) {
@@ -129,22 +135,10 @@ Envelope prepare_envelope(const oci::Spec& spec, const std::string& policy_landl
     return env;
 }
 
-Envelope exec_envelope(const oci::Process& process, const oci::json::Value& landlock_record) {
+Envelope exec_envelope(const oci::Process& process, const oci::json::Value& landlock_record,
+                       const std::string& source) {
     Envelope env;
-    if (process.apparmor_profile && !process.apparmor_profile->empty() &&
-        *process.apparmor_profile != "unconfined") {
-        if (!apparmor_enabled())
-            throw oci::Error("process.apparmorProfile \"" + *process.apparmor_profile +
-                             "\": AppArmor is not enabled on this host");
-        env.apparmor_profile = *process.apparmor_profile;
-    }
-    if (process.selinux_label && !process.selinux_label->empty()) {
-        validate_selinux_label("process.selinuxLabel", *process.selinux_label);
-        if (!selinux_enabled())
-            throw oci::Error("process.selinuxLabel \"" + *process.selinux_label +
-                             "\": SELinux is not enabled on this host");
-        env.selinux_label = *process.selinux_label;
-    }
+    take_labels(process, source, env);
     if (landlock_record.is_object()) {
         env.landlock = landlock_plan_from_json(landlock_record);
         env.landlock_toml = env.landlock->source;

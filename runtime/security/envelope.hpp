@@ -54,7 +54,10 @@ Envelope prepare_envelope(const oci::Spec& spec, const std::string& policy_landl
 
 // Parent side, at exec: the container's recorded Landlock plan (landlock.json in the state
 // dir, null when none) and the exec'd process's labels.
-Envelope exec_envelope(const oci::Process& process, const oci::json::Value& landlock_record);
+// `source` names where the process came from in errors (the --process file, or the
+// container's config.json whose process the exec flags modified).
+Envelope exec_envelope(const oci::Process& process, const oci::json::Value& landlock_record,
+                       const std::string& source = "config.json");
 
 // Child side, after capabilities and before seccomp: AppArmor change-onexec, SELinux exec
 // context, Landlock. Throws oci::Error / oci::SysError.
