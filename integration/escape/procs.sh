@@ -121,6 +121,38 @@ C
         "$(grep '^wrote' "$hd/attack" 2>/dev/null | head -3)"
       expect_eq "#!/proc/self/exe via exec: the runtime binary on the host is unchanged" "$sum" "$(sha256sum <"$copy")"
       rt delete --force "$id" >/dev/null 2>&1
+
+      # The same through create/run: a second container joins the first's pid namespace
+      # and its init execs /evil while the attacker of the first watches.
+      copy2=$(new_dir rtcopy)/$RT_NAME
+      cp "$RT" "$copy2"
+      hd2=$(new_dir selfexe)
+      b=$(fresh_bundle /bin/sh -c '/attack 5 >/log/attack 2>&1')
+      cp "$WORK/attack" "$b/rootfs/attack"
+      cfg_py "$b" 'c["mounts"].append({"destination": "/log", "type": "bind", "source": "'"$hd2"'", "options": ["bind", "rw"]})'
+      id=$(new_id selfexe)
+      timeout -k 5 "$T" "$copy2" --root "$ROOT" run -d --bundle "$b" "$id" </dev/null >"$WORK/selfexe2.out" 2>&1
+      apid=$(state_field "$id" pid)
+      if [ -n "$apid" ] && [ "$apid" != 0 ]; then
+        b2=$(fresh_bundle /evil)
+        printf '#!/proc/self/exe\n' >"$b2/rootfs/evil"
+        chmod 755 "$b2/rootfs/evil"
+        cfg_py "$b2" 'for n in c["linux"]["namespaces"]:
+    if n["type"] == "pid": n["path"] = "/proc/'"$apid"'/ns/pid"'
+        sleep 0.3
+        for i in $(seq 10); do
+          timeout -k 5 "$T" "$copy2" --root "$ROOT" run --bundle "$b2" "$(new_id evil)" </dev/null >/dev/null 2>&1
+        done
+        wait_status "$id" stopped 10
+        diag "attacker: $(sort -u "$hd2/attack" 2>/dev/null | head -5 | tr '\n' ';')"
+        expect_eq "#!/proc/self/exe via run: the attacker ran to its end" finished "$(tail -n 1 "$hd2/attack" 2>/dev/null)"
+        expect_eq "#!/proc/self/exe via run: nothing written through the runtime's /proc/PID/exe" "" \
+          "$(grep '^wrote' "$hd2/attack" 2>/dev/null | head -3)"
+        expect_eq "#!/proc/self/exe via run: the runtime binary on the host is unchanged" "$sum" "$(sha256sum <"$copy2")"
+      else
+        not_ok "#!/proc/self/exe via run: attacker container running" "$(cat "$WORK/selfexe2.out")"
+      fi
+      rt delete --force "$id" >/dev/null 2>&1
     else skip "#!/proc/self/exe (CVE-2019-5736)" "cc -static failed: $(head -c 200 "$WORK/cc.err")"; fi
   else skip "#!/proc/self/exe (CVE-2019-5736)" "no C compiler"; fi
 
@@ -138,38 +170,10 @@ C
 
   # a console socket: the container gets the pty on 0-2 and nothing else (not the
   # socket, not the pty master)
-  cat >"$WORK/console-recv.py" <<'PY'
-import array, os, select, socket, sys, time
-sock_path, out_path = sys.argv[1], sys.argv[2]
-srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-srv.bind(sock_path)
-srv.listen(1)
-srv.settimeout(15)
-conn, _ = srv.accept()
-msg, anc, _, _ = conn.recvmsg(4096, socket.CMSG_SPACE(16 * 4))
-fds = array.array("i")
-for level, kind, payload in anc:
-    if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
-        fds.frombytes(payload[: len(payload) - len(payload) % fds.itemsize])
-master = fds[0]
-deadline = time.time() + 15
-with open(out_path, "wb") as out:
-    while time.time() < deadline:
-        r, _, _ = select.select([master], [], [], 0.5)
-        if not r:
-            continue
-        try:
-            chunk = os.read(master, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        out.write(chunk)
-PY
   b=$(fresh_bundle /bin/sh -c 'ls -l /proc/$$/fd/')
   cfg_py "$b" 'c["process"]["terminal"] = True'
   sock=$WORK/console-fds.sock
-  python3 "$WORK/console-recv.py" "$sock" "$WORK/console-fds.out" 2>"$WORK/console-fds.err" &
+  python3 "$LIB_DIR/console-recv.py" "$sock" "$WORK/console-fds.out" 2>"$WORK/console-fds.err" &
   recv=$!
   for i in $(seq 100); do [ -S "$sock" ] && break; sleep 0.05; done
   id=$(new_id consfds)
