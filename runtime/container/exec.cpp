@@ -190,6 +190,8 @@ void join_namespaces(const ChildConfig& c) {
         for (const auto& nf : c.ns_fds) ::close(nf.second);
         if (c.fork_needed) {
             pid_t child = ::fork();
+            // ENOMEM: the namespace's init has exited (the kernel refuses new pids there).
+            if (child < 0 && errno == ENOMEM) throw oci::Error("cannot exec in a stopped container");
             if (child < 0) throw oci::SysError("fork into the container's pid namespace");
             if (child > 0) {
                 try {
