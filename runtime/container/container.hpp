@@ -36,7 +36,6 @@ struct Created {
     Record record;
     UniqueFd console_master;  // with proxy_terminal and process.terminal
     bool terminal = false;
-    bool started = false;  // start_immediately: already running (poststart hooks still due)
     pid_t recorder = -1;   // seccomp learning: the recorder process (writes the profile at the end)
     std::vector<std::string> warnings;  // for the CLI (capabilities the host lacks, Landlock...)
 };

@@ -160,7 +160,7 @@ Created create(const Store& store, const CreateOptions& o) {
     for (const auto& w : envelope.warnings) decisions.items.push_back({"warn", "envelope", w});
 
     // The exclusive mkdir decides who owns this id; only then may its cgroup be touched.
-    Created out{store.create(o.id), Record{}, UniqueFd{}, proc.terminal, false};
+    Created out{store.create(o.id), Record{}, UniqueFd{}, proc.terminal};
     out.warnings = envelope.warnings;
     Handle& h = out.handle;
     Record& r = out.record;
@@ -377,7 +377,6 @@ Created create(const Store& store, const CreateOptions& o) {
     r.pid = init;
     r.pid_start = process_start_time(init);
     h.write(r);
-    out.started = o.start_immediately;
     if (!o.pid_file.empty()) write_pid_file(o.pid_file, init);
     out.recorder = cleanup.recorder;
     cleanup.armed = false;
